@@ -92,6 +92,12 @@ export interface Processor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = 
    * relative to that task's records: the way rules reach every partition.
    */
   onGlobalUpdate?(table: string, record: StreamRecord<string, unknown>): void;
+  /**
+   * Called on every processor after each input record has been handled (by whichever task it went
+   * to; in the in-process driver every task shares one clock, so all are told). Work that the
+   * contract orders after "that instant's record" is finished here.
+   */
+  onInputProcessed?(): void;
   close?(): void;
 }
 

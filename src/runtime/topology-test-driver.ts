@@ -1,0 +1,525 @@
+/**
+ * Runs a topology in one process with no broker, deterministically, like Kafka Streams'
+ * TopologyTestDriver: pipe records into input topics, advance the wall clock, read output topics.
+ *
+ * Unlike Kafka Streams' driver it runs every partition: keys land on partitions by Kafka's
+ * murmur2, one task per partition, and all tasks share one stream time (the largest timestamp
+ * piped so far), so time-driven output does not depend on the partition count. After each input
+ * record the driver drains repartition topics, runs background jobs to completion and tells every
+ * processor the record is done, before it takes the next one.
+ */
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Headers } from '../operators/index.js';
+import type { KeyValueStore, Serde, StoreBackend, StoreSpec } from '../state/index.js';
+import type { Topology } from '../topology/index.js';
+import { jsonSerde, stringSerde } from '../topology/index.js';
+import { RuntimeError } from './errors.js';
+import { GlobalStateHost } from './global-state.js';
+import { InMemoryCluster } from './in-memory-cluster.js';
+import type { InMemoryTopic } from './in-memory-cluster.js';
+import { partitionForKey } from './murmur2.js';
+import type { ConsumedRecord, DeadLetter, ProducedRecord, RecordCollector } from './records.js';
+import { formatTaskId } from './stream-task.js';
+import { TaskHost } from './task-host.js';
+import type { ChangelogReader, RestoreProgress } from './task-host.js';
+import { TIMER_STORE } from './task-state-port.js';
+import type { RestoreRecord, TaskStateOpener } from './task-state-port.js';
+import { bytesSerde, openTaskState } from './task-state.js';
+
+const RESTORE_BATCH = 1000;
+
+export interface TopologyTestDriverOptions {
+  applicationId?: string;
+  /** Partitions of every input topic not named in `topicPartitions` (default 1). */
+  partitions?: number;
+  topicPartitions?: Readonly<Record<string, number>>;
+  /** Local state directory (default: a new temporary directory, removed at close). */
+  stateDir?: string;
+  /** Put every store on this backend, whatever the topology says (memory makes replays fast). */
+  backendOverride?: StoreBackend;
+  /** Wall-clock time at start, epoch ms (default 0). */
+  wallClockStart?: number;
+  /** Commit (flush stores, write checkpoints) after this many input records (default 1). */
+  commitEvery?: number;
+  /** Topics that outlive the driver: pass the same cluster to a new driver to restart on it. */
+  cluster?: InMemoryCluster;
+  openState?: TaskStateOpener;
+  onRestoreProgress?(progress: RestoreProgress): void;
+}
+
+export interface TestRecord<K, V> {
+  key: K;
+  value: V;
+  timestamp: number;
+  partition: number;
+  offset: number;
+  headers?: Headers;
+}
+
+export class TopologyTestDriver {
+  readonly applicationId: string;
+  readonly cluster: InMemoryCluster;
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly hosts = new Map<string, TaskHost>();
+  private readonly internalCursors = new Map<string, number>();
+  private readonly outputCursors = new Map<string, number[]>();
+  private readonly timerStoreSpec: StoreSpec;
+  private globals!: GlobalStateHost;
+  private streamTime = -Infinity;
+  private wallClock: number;
+  private sinceCommit = 0;
+  private readonly ownsStateDir: boolean;
+  private readonly stateDir: string;
+
+  private constructor(
+    readonly topology: Topology,
+    private readonly options: TopologyTestDriverOptions,
+  ) {
+    this.applicationId = options.applicationId ?? 'test-app';
+    this.cluster = options.cluster ?? new InMemoryCluster();
+    this.wallClock = options.wallClockStart ?? 0;
+    this.ownsStateDir = options.stateDir === undefined;
+    this.stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'touchstream-driver-'));
+    this.timerStoreSpec = {
+      name: TIMER_STORE,
+      backend: options.backendOverride ?? 'leveldb',
+      valueSerde: bytesSerde,
+      changelog: true,
+    };
+  }
+
+  static async create(topology: Topology, options: TopologyTestDriverOptions = {}): Promise<TopologyTestDriver> {
+    const driver = new TopologyTestDriver(topology, options);
+    await driver.start();
+    return driver;
+  }
+
+  // --- input -----------------------------------------------------------------------------------
+
+  createInputTopic<K = string, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestInputTopic<K, V> {
+    return new TestInputTopic<K, V>(this, topic, keySerde ?? (stringSerde as Serde<unknown> as Serde<K>), valueSerde ?? (jsonSerde as Serde<V>));
+  }
+
+  /** Pipes one serialized record and processes everything that follows from it. */
+  async pipeRaw(
+    topic: string,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    timestamp: number,
+    headers?: Headers,
+  ): Promise<void> {
+    if (!Number.isFinite(timestamp)) {
+      throw new RuntimeError('TS_RUNTIME_BAD_TIMESTAMP', `record for ${topic} has timestamp ${timestamp}; use epoch ms`);
+    }
+    const globalTable = this.topology.globalTables.find((table) => table.topic === topic);
+    if (globalTable !== undefined) {
+      const offset = this.cluster.ensureTopic(topic, 1).append(0, { key, value, timestamp, headers });
+      await this.advanceAll(timestamp);
+      const change = this.globals.apply(globalTable.name, { topic, partition: 0, offset, key, value, timestamp, headers });
+      if (change !== undefined) {
+        for (const host of this.hosts.values()) host.task.globalUpdate(globalTable.name, change.key, change.value, timestamp);
+      }
+    } else {
+      const sub = this.topology.subTopologyOf(topic);
+      if (sub === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
+      const log = this.cluster.ensureTopic(topic, this.partitionsOf(topic));
+      const sourceNode = this.sourceNodeOf(topic);
+      await this.advanceAll(timestamp);
+      if (sourceNode.delivery === 'broadcast') {
+        const offset = log.append(0, { key, value, timestamp, headers });
+        for (const host of this.hosts.values()) {
+          if (host.task.id.subTopology !== sub.id) continue;
+          host.task.process({ topic, partition: 0, offset, key, value, timestamp, headers });
+        }
+      } else {
+        const partition = key === null ? 0 : partitionForKey(key, log.partitionCount);
+        const offset = log.append(partition, { key, value, timestamp, headers });
+        this.hostFor(sub.id, partition).task.process({ topic, partition, offset, key, value, timestamp, headers });
+      }
+    }
+    await this.settle();
+    for (const host of this.hosts.values()) host.task.inputProcessed();
+    await this.drainInternalTopics();
+    this.sinceCommit += 1;
+    if (this.sinceCommit >= (this.options.commitEvery ?? 1)) await this.commit();
+  }
+
+  /** Moves the wall clock forward and fires the wall-clock timers that came due. */
+  async advanceWallClockTime(ms: number): Promise<void> {
+    this.wallClock += ms;
+    for (const host of this.hosts.values()) {
+      if (host.task.needsTimerLoad(this.wallClock, 'wall')) await host.task.loadTimers(this.wallClock, 'wall');
+      host.task.punctuateWallClock(this.wallClock);
+    }
+    await this.expireAll();
+    await this.settle();
+  }
+
+  /** Moves stream time forward with no record, as a `clock` event does. */
+  async advanceStreamTime(timestamp: number): Promise<void> {
+    await this.advanceAll(timestamp);
+    await this.settle();
+    for (const host of this.hosts.values()) host.task.inputProcessed();
+    await this.drainInternalTopics();
+  }
+
+  currentStreamTime(): number {
+    return this.streamTime;
+  }
+
+  currentWallClockTime(): number {
+    return this.wallClock;
+  }
+
+  // --- output ------------------------------------------------------------------------------------
+
+  createOutputTopic<K = string, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
+    return new TestOutputTopic<K, V>(this, topic, keySerde ?? (stringSerde as Serde<unknown> as Serde<K>), valueSerde ?? (jsonSerde as Serde<V>));
+  }
+
+  /** @internal records of an output topic not yet read through this driver, every partition in order. */
+  takeUnread(topic: string): { partition: number; offset: number; key: Uint8Array | null; value: Uint8Array | null; timestamp: number; headers?: Headers }[] {
+    const log = this.cluster.topic(topic);
+    if (log === undefined) return [];
+    let cursors = this.outputCursors.get(topic);
+    if (cursors === undefined) {
+      cursors = new Array<number>(log.partitionCount).fill(0);
+      this.outputCursors.set(topic, cursors);
+    }
+    const out = [];
+    for (let partition = 0; partition < log.partitionCount; partition += 1) {
+      for (const record of log.read(partition, cursors[partition])) out.push({ partition, ...record });
+      cursors[partition] = log.endOffset(partition);
+    }
+    return out;
+  }
+
+  // --- state -------------------------------------------------------------------------------------
+
+  /** A task's store, for assertions. */
+  getStore<V>(name: string, partition = 0): KeyValueStore<V> {
+    for (const host of this.hosts.values()) {
+      const sub = this.topology.subTopologies[host.task.id.subTopology];
+      if (host.task.partition === partition && sub.stores.includes(name)) return host.state.store(name) as KeyValueStore<V>;
+    }
+    throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no task of partition ${partition} has a store named ${name}`);
+  }
+
+  getGlobalStore<V>(name: string): KeyValueStore<V> {
+    return this.globals.store(name) as KeyValueStore<V>;
+  }
+
+  taskIds(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** Changelog records restored per store when the task last opened. */
+  restoredCounts(taskId: string): Readonly<Record<string, number>> {
+    return this.host(taskId).restored;
+  }
+
+  /**
+   * Loses a task's local state as a crashed disk would: closes the task without committing,
+   * deletes its state directory and opens it again, restoring from the changelog alone.
+   * Call `commit()` first to lose nothing that was processed.
+   */
+  async dropTaskState(taskId: string): Promise<void> {
+    const host = this.host(taskId);
+    await host.close({ commit: false });
+    await host.state.wipe();
+    await this.reopenTask(taskId);
+  }
+
+  /** Closes a task (committing) and opens it again on the same local state: restores only the tail. */
+  async restartTask(taskId: string, options: { commit: boolean } = { commit: true }): Promise<void> {
+    await this.host(taskId).close(options);
+    await this.reopenTask(taskId);
+  }
+
+  async commit(): Promise<void> {
+    for (const host of this.hosts.values()) await host.commit();
+    this.sinceCommit = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.commit();
+    for (const host of this.hosts.values()) await host.close({ commit: false });
+    this.hosts.clear();
+    await this.globals.close();
+    if (this.ownsStateDir) await rm(this.stateDir, { recursive: true, force: true });
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private async start(): Promise<void> {
+    this.globals = await GlobalStateHost.open(this.topology, this.cluster);
+    this.checkCoPartitioning();
+    for (const sub of this.topology.subTopologies) {
+      const partitions = this.partitionsOfSubTopology(sub.id);
+      for (const topic of sub.sourceTopics) this.cluster.ensureTopic(this.resolveTopic(topic, this.isInternal(topic)), partitions);
+      for (let partition = 0; partition < partitions; partition += 1) {
+        const taskId = formatTaskId({ subTopology: sub.id, partition });
+        this.hosts.set(taskId, await this.openHost(sub.id, partition));
+      }
+    }
+  }
+
+  private async reopenTask(taskId: string): Promise<void> {
+    const [sub, partition] = taskId.split('_').map(Number);
+    const host = await this.openHost(sub, partition);
+    if (Number.isFinite(this.streamTime)) {
+      if (host.task.needsTimerLoad(this.streamTime)) await host.task.loadTimers(this.streamTime);
+      host.task.advanceTo(this.streamTime);
+    }
+    this.hosts.set(taskId, host);
+  }
+
+  private openHost(subTopology: number, partition: number): Promise<TaskHost> {
+    const collector: RecordCollector = {
+      send: (record) => this.send(record),
+      deadLetter: (letter) => {
+        this.deadLetters.push(letter);
+      },
+    };
+    const reader: ChangelogReader = { read: (topic, p, from) => this.readChangelog(topic, p, from) };
+    return TaskHost.open({
+      id: { subTopology, partition },
+      applicationId: this.applicationId,
+      topology: this.overriddenTopology(),
+      stateDir: this.stateDir,
+      openState: this.options.openState ?? openTaskState,
+      changelogReader: reader,
+      collector,
+      timerStoreSpec: this.timerStoreSpec,
+      resolveTopic: (topic, internal) => this.resolveTopic(topic, internal),
+      partitionsFor: (topic) => this.outputPartitions(topic),
+      globalStore: (name) => this.globals.store(name),
+      wallClock: () => this.wallClock,
+      onRestoreProgress: this.options.onRestoreProgress,
+    });
+  }
+
+  private overriddenTopology(): Topology {
+    const backend = this.options.backendOverride;
+    if (backend === undefined) return this.topology;
+    const stores = new Map([...this.topology.definition.stores].map(([name, spec]) => [name, { ...spec, backend }]));
+    return new (this.topology.constructor as new (definition: Topology['definition']) => Topology)({
+      ...this.topology.definition,
+      stores,
+    });
+  }
+
+  private send(record: ProducedRecord): number {
+    const topic = this.cluster.topic(record.topic) ?? this.cluster.ensureTopic(record.topic, this.outputPartitions(record.topic));
+    return topic.append(record.partition, record);
+  }
+
+  private async *readChangelog(topic: string, partition: number, fromOffset: number): AsyncIterable<readonly RestoreRecord[]> {
+    const log = this.cluster.topic(topic);
+    if (log === undefined) return;
+    const decoder = new TextDecoder();
+    const records = log.read(partition, fromOffset);
+    for (let i = 0; i < records.length; i += RESTORE_BATCH) {
+      yield records.slice(i, i + RESTORE_BATCH).map((record) => ({
+        key: decoder.decode(record.key ?? new Uint8Array(0)),
+        value: record.value,
+        offset: record.offset,
+      }));
+    }
+  }
+
+  /** Moves every task to `timestamp`, firing due timers everywhere (all tasks share one clock). */
+  private async advanceAll(timestamp: number): Promise<void> {
+    if (timestamp <= this.streamTime) return;
+    this.streamTime = timestamp;
+    for (const host of this.hosts.values()) {
+      if (host.task.needsTimerLoad(timestamp)) await host.task.loadTimers(timestamp);
+      host.task.advanceTo(timestamp);
+    }
+    await this.expireAll();
+  }
+
+  private async expireAll(): Promise<void> {
+    for (const host of this.hosts.values()) await host.state.expire(this.streamTime, this.wallClock);
+  }
+
+  /** Runs repartitioned records and background jobs until nothing is left to do. */
+  private async settle(): Promise<void> {
+    for (;;) {
+      await this.drainInternalTopics();
+      let worked = false;
+      for (const host of this.hosts.values()) {
+        while (host.task.hasBackgroundWork()) {
+          worked = true;
+          await host.task.runBackgroundStep();
+          await this.drainInternalTopics();
+        }
+      }
+      if (!worked) return;
+    }
+  }
+
+  private async drainInternalTopics(): Promise<void> {
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const internal of this.topology.definition.repartitionTopics) {
+        const name = this.resolveTopic(internal, true);
+        const log = this.cluster.topic(name);
+        if (log === undefined) continue;
+        const sub = this.topology.subTopologyOf(internal);
+        if (sub === undefined) continue;
+        for (let partition = 0; partition < log.partitionCount; partition += 1) {
+          const cursorKey = `${name}/${partition}`;
+          let cursor = this.internalCursors.get(cursorKey) ?? 0;
+          while (cursor < log.endOffset(partition)) {
+            const stored = log.read(partition, cursor)[0];
+            const record: ConsumedRecord = { topic: name, partition, ...stored };
+            const host = this.hostFor(sub.id, partition);
+            if (host.task.needsTimerLoad(record.timestamp)) await host.task.loadTimers(record.timestamp);
+            host.task.process(record);
+            cursor += 1;
+            progressed = true;
+          }
+          this.internalCursors.set(cursorKey, cursor);
+        }
+      }
+    }
+  }
+
+  private hostFor(subTopology: number, partition: number): TaskHost {
+    return this.host(formatTaskId({ subTopology, partition }));
+  }
+
+  private host(taskId: string): TaskHost {
+    const host = this.hosts.get(taskId);
+    if (host === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TASK', `no task ${taskId}; tasks are ${this.taskIds().join(', ')}`);
+    return host;
+  }
+
+  private sourceNodeOf(topic: string) {
+    for (const node of this.topology.definition.nodes.values()) {
+      if (node.kind === 'source' && node.topics.includes(topic)) return node;
+    }
+    throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
+  }
+
+  private isInternal(topic: string): boolean {
+    return this.topology.definition.repartitionTopics.includes(topic);
+  }
+
+  resolveTopic(topic: string, internal: boolean): string {
+    return internal ? `${this.applicationId}-${topic}` : topic;
+  }
+
+  private partitionsOf(topic: string): number {
+    if (this.isInternal(topic)) {
+      const upstream = this.topology.subTopologies.find((sub) =>
+        sub.sinks.some((sink) => {
+          const node = this.topology.node(sink);
+          return node.kind === 'sink' && node.topic === topic;
+        }),
+      );
+      return upstream === undefined ? (this.options.partitions ?? 1) : this.partitionsOfSubTopology(upstream.id);
+    }
+    return this.options.topicPartitions?.[topic] ?? this.options.partitions ?? 1;
+  }
+
+  private partitionsOfSubTopology(id: number): number {
+    const sub = this.topology.subTopologies[id];
+    const partitioned = sub.sources
+      .map((name) => this.topology.node(name))
+      .filter((node) => node.kind === 'source' && node.delivery === 'partitioned')
+      .flatMap((node) => (node.kind === 'source' ? node.topics : []));
+    if (partitioned.length === 0) return this.options.partitions ?? 1;
+    return Math.max(...partitioned.map((topic) => this.partitionsOf(topic)));
+  }
+
+  /** Inputs of one sub-topology must have the same partition count, or keys would not meet. */
+  private checkCoPartitioning(): void {
+    for (const sub of this.topology.subTopologies) {
+      const counts = sub.sources
+        .map((name) => this.topology.node(name))
+        .flatMap((node) => (node.kind === 'source' && node.delivery === 'partitioned' ? node.topics : []))
+        .map((topic) => [topic, this.partitionsOf(topic)] as const);
+      const distinct = new Set(counts.map(([, count]) => count));
+      if (distinct.size > 1) {
+        throw new RuntimeError(
+          'TS_RUNTIME_NOT_COPARTITIONED',
+          `sub-topology ${sub.id} reads topics with different partition counts (${counts.map(([t, c]) => `${t}: ${c}`).join(', ')}); ` +
+            'co-partitioned inputs must have equal counts',
+        );
+      }
+    }
+  }
+
+  private outputPartitions(topic: string): number {
+    const existing = this.cluster.topic(topic);
+    if (existing !== undefined) return existing.partitionCount;
+    const stripped = topic.startsWith(`${this.applicationId}-`) ? topic.slice(this.applicationId.length + 1) : topic;
+    if (this.isInternal(stripped)) return this.partitionsOf(stripped);
+    if (topic.endsWith('-changelog')) return this.maxPartitions();
+    return this.options.topicPartitions?.[topic] ?? this.maxPartitions();
+  }
+
+  private maxPartitions(): number {
+    return Math.max(1, ...this.topology.subTopologies.map((sub) => this.partitionsOfSubTopology(sub.id)));
+  }
+}
+
+export class TestInputTopic<K, V> {
+  constructor(
+    private readonly driver: TopologyTestDriver,
+    readonly topic: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+  ) {}
+
+  pipeInput(key: K | null, value: V | null, timestamp: number, headers?: Headers): Promise<void> {
+    return this.driver.pipeRaw(
+      this.topic,
+      key === null ? null : this.keySerde.serialize(key),
+      value === null ? null : this.valueSerde.serialize(value),
+      timestamp,
+      headers,
+    );
+  }
+
+  async pipeRecords(records: Iterable<{ key: K | null; value: V | null; timestamp: number; headers?: Headers }>): Promise<void> {
+    for (const record of records) await this.pipeInput(record.key, record.value, record.timestamp, record.headers);
+  }
+}
+
+export class TestOutputTopic<K, V> {
+  constructor(
+    private readonly driver: TopologyTestDriver,
+    readonly topic: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+  ) {}
+
+  /** Records written since the last read, partition by partition, each in offset order. */
+  readRecords(): TestRecord<K | null, V | null>[] {
+    return this.driver.takeUnread(this.topic).map((record) => ({
+      key: record.key === null ? null : this.keySerde.deserialize(record.key),
+      value: record.value === null ? null : this.valueSerde.deserialize(record.value),
+      timestamp: record.timestamp,
+      partition: record.partition,
+      offset: record.offset,
+      headers: record.headers,
+    }));
+  }
+
+  readValues(): (V | null)[] {
+    return this.readRecords().map((record) => record.value);
+  }
+
+  readKeyValues(): { key: K | null; value: V | null }[] {
+    return this.readRecords().map(({ key, value }) => ({ key, value }));
+  }
+}
+
+export type { InMemoryTopic };
