@@ -17,7 +17,6 @@ export interface DurableTimeQueue {
 
 const SEPARATOR = '\u0000';
 const EMPTY_PAYLOAD = new Uint8Array(0);
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function timerId(processor: string, name: string, key: string): string {
@@ -69,7 +68,7 @@ export class ProcessorTimerService implements TimerService {
     if (name.includes(SEPARATOR)) {
       throw new OperatorError('TS_OPERATOR_TIMER_NAME', `timer name ${JSON.stringify(name)} may not contain NUL`);
     }
-    const payload = options?.payload === undefined ? EMPTY_PAYLOAD : encoder.encode(JSON.stringify(options.payload));
+    const payload = options?.payload === undefined ? EMPTY_PAYLOAD : Buffer.from(JSON.stringify(options.payload), 'utf8');
     this.queue(options?.clock).schedule(timerId(this.processorName, name, key), Math.floor(time), payload);
   }
 

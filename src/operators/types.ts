@@ -45,8 +45,10 @@ export interface FiredTimer {
 
 /**
  * Durable per-key timers of one processor in one task. At most one timer per (key, clock, name):
- * scheduling again replaces it. Timers are kept in the task's state, fire in (time, key, name)
- * order and survive restarts and moves of the task.
+ * scheduling again replaces it. Timers are kept in the task's state, fire in time order (ties by
+ * processor, name, then key) and survive restarts and moves of the task. A stream-time timer
+ * fires when stream time reaches its instant, before the record that moved time is processed; one
+ * set for an instant that has already come fires at the next advance.
  */
 export interface TimerService {
   schedule(key: string, time: number, options?: TimerOptions): void;

@@ -120,7 +120,7 @@ export class StreamTask implements TaskServices {
     for (const runner of this.processors.values()) runner.init();
   }
 
-  /** True if moving stream time to `time` fires timers that must first be read from the store. */
+  /** True if firing timers up to `time` needs timers that must first be read from the store. */
   needsTimerLoad(time: number, clock: TimerClock = 'stream'): boolean {
     return this.options.timerQueues[clock].needsLoad(time);
   }
@@ -130,19 +130,27 @@ export class StreamTask implements TaskServices {
   }
 
   /**
-   * Moves stream time forward to `time`, firing every stream-time timer due at or before it, in
-   * time order, before anything at `time` is processed. Call `loadTimers` first when
-   * `needsTimerLoad` says so.
+   * Moves stream time forward to `time` and fires every stream-time timer due at or before it, in
+   * time order, before anything at `time` is processed. Returns false if it stopped because due
+   * timers must first be read from the store (`loadTimers`); call it again after loading.
    */
-  advanceTo(time: number): void {
-    if (time <= this.currentStreamTime) return;
-    this.currentStreamTime = time;
-    this.fireDue('stream', time);
+  advanceTo(time: number): boolean {
+    if (time > this.currentStreamTime) this.currentStreamTime = time;
+    return this.fireDue('stream', this.currentStreamTime);
   }
 
-  /** Fires wall-clock timers due at or before `now` (call `loadTimers(now, 'wall')` first if needed). */
-  punctuateWallClock(now: number): void {
-    this.fireDue('wall', now);
+  /** `advanceTo`, loading timers as often as needed. */
+  async advanceToLoading(time: number): Promise<void> {
+    while (!this.advanceTo(time)) await this.loadTimers(time, 'stream');
+  }
+
+  /** Fires wall-clock timers due at or before `now`; false if timers must be loaded first. */
+  punctuateWallClock(now: number): boolean {
+    return this.fireDue('wall', now);
+  }
+
+  async punctuateWallClockLoading(now: number): Promise<void> {
+    while (!this.punctuateWallClock(now)) await this.loadTimers(now, 'wall');
   }
 
   /**
@@ -151,7 +159,12 @@ export class StreamTask implements TaskServices {
    */
   process(record: ConsumedRecord): void {
     const source = this.sourceFor(record.topic);
-    this.advanceTo(record.timestamp);
+    if (!this.advanceTo(record.timestamp)) {
+      throw new RuntimeError(
+        'TS_RUNTIME_TIMERS_NOT_LOADED',
+        `task ${this.taskId}: timers due by ${record.timestamp} must be loaded before ${record.topic}/${record.partition}@${record.offset} (advanceToLoading first)`,
+      );
+    }
     this.currentRecord = { topic: record.topic, partition: record.partition, offset: record.offset };
     try {
       source.forward(source.decode(record));
@@ -165,7 +178,6 @@ export class StreamTask implements TaskServices {
 
   /** Delivers a global table change to every processor connected to that table. */
   globalUpdate(table: string, key: string, value: unknown, timestamp: number): void {
-    this.advanceTo(timestamp);
     const record = { key, value, timestamp };
     for (const runner of this.globalListeners) {
       if (!runner.globalTables.includes(table)) continue;
@@ -213,17 +225,12 @@ export class StreamTask implements TaskServices {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private fireDue(clock: TimerClock, upTo: number): void {
+  private fireDue(clock: TimerClock, upTo: number): boolean {
     const queue = this.options.timerQueues[clock];
     for (;;) {
-      if (queue.needsLoad(upTo)) {
-        throw new RuntimeError(
-          'TS_RUNTIME_TIMERS_NOT_LOADED',
-          `task ${this.taskId}: ${clock} timers up to ${upTo} must be loaded before time advances (call loadTimers)`,
-        );
-      }
+      if (queue.needsLoad(upTo)) return false;
       const entry = queue.popDue(upTo);
-      if (entry === undefined) return;
+      if (entry === undefined) return true;
       const timer = firedTimer(entry.id, entry.time, clock, entry.payload);
       const runner = this.processors.get(timer.processor);
       if (runner === undefined) continue; // the processor left the topology; its timers go with it

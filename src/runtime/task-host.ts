@@ -11,8 +11,6 @@ import type { TaskId } from './stream-task.js';
 import { TIMER_STORE } from './task-state-port.js';
 import type { RestoreRecord, TaskStateHandle, TaskStateOpener } from './task-state-port.js';
 
-const encoder = new TextEncoder();
-
 /** Reads a changelog partition from an offset to its current end, in batches. */
 export interface ChangelogReader {
   read(topic: string, partition: number, fromOffset: number): AsyncIterable<readonly RestoreRecord[]>;
@@ -79,7 +77,7 @@ export class TaskHost {
           const offset = options.collector.send({
             topic,
             partition: options.id.partition,
-            key: encoder.encode(record.key),
+            key: Buffer.from(record.key, 'utf8'),
             value: record.value,
             timestamp: Number.isFinite(record.timestamp) ? record.timestamp : 0,
           });

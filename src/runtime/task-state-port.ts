@@ -15,6 +15,8 @@ export interface TaskStateHandle {
   store(name: string): KeyValueStore<unknown>;
   /** Every physical store with a changelog (TTL indexes included): what a restore reads. */
   changelogStores(): string[];
+  /** Some store's write cache is over its bound: flush before processing more. */
+  readonly needsFlush: boolean;
   /** Writes every store's pending changes (one batch per store); changelog records go to the sink. */
   flush(): Promise<void>;
   /** Deletes keys whose TTL ran out at these times (through the normal write path). */

@@ -44,6 +44,10 @@ class TaskStateAdapter implements TaskStateHandle {
     return this.state.changelogStores();
   }
 
+  get needsFlush(): boolean {
+    return this.state.needsFlush;
+  }
+
   flush(): Promise<void> {
     return this.state.flush();
   }

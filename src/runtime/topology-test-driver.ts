@@ -143,6 +143,7 @@ export class TopologyTestDriver {
     await this.settle();
     for (const host of this.hosts.values()) host.task.inputProcessed();
     await this.drainInternalTopics();
+    for (const host of this.hosts.values()) if (host.state.needsFlush) await host.state.flush();
     this.sinceCommit += 1;
     if (this.sinceCommit >= (this.options.commitEvery ?? 1)) await this.commit();
   }
@@ -150,10 +151,7 @@ export class TopologyTestDriver {
   /** Moves the wall clock forward and fires the wall-clock timers that came due. */
   async advanceWallClockTime(ms: number): Promise<void> {
     this.wallClock += ms;
-    for (const host of this.hosts.values()) {
-      if (host.task.needsTimerLoad(this.wallClock, 'wall')) await host.task.loadTimers(this.wallClock, 'wall');
-      host.task.punctuateWallClock(this.wallClock);
-    }
+    for (const host of this.hosts.values()) await host.task.punctuateWallClockLoading(this.wallClock);
     await this.expireAll();
     await this.settle();
   }
@@ -270,10 +268,7 @@ export class TopologyTestDriver {
   private async reopenTask(taskId: string): Promise<void> {
     const [sub, partition] = taskId.split('_').map(Number);
     const host = await this.openHost(sub, partition);
-    if (Number.isFinite(this.streamTime)) {
-      if (host.task.needsTimerLoad(this.streamTime)) await host.task.loadTimers(this.streamTime);
-      host.task.advanceTo(this.streamTime);
-    }
+    if (Number.isFinite(this.streamTime)) await host.task.advanceToLoading(this.streamTime);
     this.hosts.set(taskId, host);
   }
 
@@ -335,10 +330,7 @@ export class TopologyTestDriver {
   private async advanceAll(timestamp: number): Promise<void> {
     if (timestamp <= this.streamTime) return;
     this.streamTime = timestamp;
-    for (const host of this.hosts.values()) {
-      if (host.task.needsTimerLoad(timestamp)) await host.task.loadTimers(timestamp);
-      host.task.advanceTo(timestamp);
-    }
+    for (const host of this.hosts.values()) await host.task.advanceToLoading(timestamp);
     await this.expireAll();
   }
 
@@ -379,7 +371,7 @@ export class TopologyTestDriver {
             const stored = log.read(partition, cursor)[0];
             const record: ConsumedRecord = { topic: name, partition, ...stored };
             const host = this.hostFor(sub.id, partition);
-            if (host.task.needsTimerLoad(record.timestamp)) await host.task.loadTimers(record.timestamp);
+            await host.task.advanceToLoading(record.timestamp);
             host.task.process(record);
             cursor += 1;
             progressed = true;

@@ -1,18 +1,18 @@
 import type { Serde } from '../state/index.js';
 import { TopologyError } from './errors.js';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 strings; the default key serde. */
 export const stringSerde: Serde<string> = {
-  serialize: (value) => encoder.encode(value),
+  // Buffer.from is several times faster than TextEncoder for short strings.
+  serialize: (value) => Buffer.from(value, 'utf8'),
   deserialize: (bytes) => decoder.decode(bytes),
 };
 
 /** JSON as UTF-8; the default value serde. */
 export const jsonSerde: Serde<unknown> = {
-  serialize: (value) => encoder.encode(JSON.stringify(value)),
+  serialize: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
   deserialize: (bytes) => JSON.parse(decoder.decode(bytes)) as unknown,
 };
 
