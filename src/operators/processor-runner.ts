@@ -64,8 +64,8 @@ export class ProcessorRunner implements RecordReceiver {
     this.childrenByName.set(child.name, child);
   }
 
-  init(): void {
-    this.processor.init?.(this.context);
+  async init(): Promise<void> {
+    await this.processor.init?.(this.context);
   }
 
   process(record: StreamRecord<unknown, unknown>): void {

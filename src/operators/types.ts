@@ -86,7 +86,8 @@ export interface ProcessorContext<KOut = unknown, VOut = unknown> {
 }
 
 export interface Processor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown> {
-  init?(context: ProcessorContext<KOut, VOut>): void;
+  /** May read stores and global tables asynchronously; the task processes nothing until it resolves. */
+  init?(context: ProcessorContext<KOut, VOut>): void | Promise<void>;
   process(record: StreamRecord<KIn, VIn>): void;
   onTimer?(timer: FiredTimer): void;
   /**

@@ -12,3 +12,8 @@ export { RuntimeError } from './errors.js';
 export { openTaskState, bytesSerde } from './task-state.js';
 export { TIMER_STORE } from './task-state-port.js';
 export type { TaskStateHandle, TaskStateOpener } from './task-state-port.js';
+export { replay, sortTouches, sortTransitions, touchLine, transitionLine } from './replay.js';
+export type { DeadLetterLine, ReplayOptions, ReplayResult } from './replay.js';
+export { buildTouchstreamTopology, DEFAULT_TOPICS, RULE_ENGINE_NODE, STORES } from './touchstream-topology.js';
+export type { TouchstreamTopics, TouchstreamTopologyOptions } from './touchstream-topology.js';
+export { processBatch } from './process-batch.js';

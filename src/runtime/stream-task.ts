@@ -116,8 +116,8 @@ export class StreamTask implements TaskServices {
   // --- driving the task ---------------------------------------------------------------------
 
   /** Calls every processor's init, parents before children. */
-  init(): void {
-    for (const runner of this.processors.values()) runner.init();
+  async init(): Promise<void> {
+    for (const runner of this.processors.values()) await runner.init();
   }
 
   /** True if firing timers up to `time` needs timers that must first be read from the store. */

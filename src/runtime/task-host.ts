@@ -117,7 +117,7 @@ export class TaskHost {
     host = new TaskHost(task, state, changelogged);
     Object.assign(host.changelogOffsets, lastOffsets);
     Object.assign(host.restored, restored);
-    task.init();
+    await task.init();
     return host;
   }
 

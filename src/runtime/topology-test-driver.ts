@@ -21,6 +21,7 @@ import { GlobalStateHost } from './global-state.js';
 import { InMemoryCluster } from './in-memory-cluster.js';
 import type { InMemoryTopic } from './in-memory-cluster.js';
 import { partitionForKey } from './murmur2.js';
+import { processBatch } from './process-batch.js';
 import type { ConsumedRecord, DeadLetter, ProducedRecord, RecordCollector } from './records.js';
 import { formatTaskId } from './stream-task.js';
 import { TaskHost } from './task-host.js';
@@ -146,6 +147,29 @@ export class TopologyTestDriver {
     for (const host of this.hosts.values()) if (host.state.needsFlush) await host.state.flush();
     this.sinceCommit += 1;
     if (this.sinceCommit >= (this.options.commitEvery ?? 1)) await this.commit();
+  }
+
+  /**
+   * Processes serialized records of one partitioned topic as the Kafka runtime does a fetched
+   * batch: per task, in order, with no per-record await; then commits. Records are not routed
+   * one by one through shared stream time, so use it for throughput, not for cross-task timing.
+   */
+  async pipeBatch(topic: string, records: readonly { key: Uint8Array | null; value: Uint8Array | null; timestamp: number }[]): Promise<void> {
+    const sub = this.topology.subTopologyOf(topic);
+    if (sub === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
+    const log = this.cluster.ensureTopic(topic, this.partitionsOf(topic));
+    const perPartition: ConsumedRecord[][] = Array.from({ length: log.partitionCount }, () => []);
+    for (const record of records) {
+      const partition = record.key === null ? 0 : partitionForKey(record.key, log.partitionCount);
+      const offset = log.append(partition, record);
+      perPartition[partition].push({ topic, partition, offset, key: record.key, value: record.value, timestamp: record.timestamp });
+      if (record.timestamp > this.streamTime) this.streamTime = record.timestamp;
+    }
+    for (let partition = 0; partition < perPartition.length; partition += 1) {
+      if (perPartition[partition].length > 0) await processBatch(this.hostFor(sub.id, partition), perPartition[partition]);
+    }
+    await this.settle();
+    await this.commit();
   }
 
   /** Moves the wall clock forward and fires the wall-clock timers that came due. */

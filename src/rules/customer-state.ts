@@ -1,0 +1,209 @@
+import type { AttrValue, CustomerEvent, JsonValue } from './types.js';
+
+export type PolicyStatus = 'active' | 'cancelled';
+
+export interface PolicyState {
+  product: string;
+  startDate: number;
+  endDate: number;
+  premium: number;
+  /** The insured object's attributes; a null value in the event means the attribute is absent. */
+  attrs: Map<string, JsonValue>;
+  status: PolicyStatus;
+}
+
+export type ClaimStatus = 'reported' | 'assessed' | 'settled' | 'rejected';
+
+export interface ClaimState {
+  status: ClaimStatus;
+  statusTs: number;
+  amount?: number;
+}
+
+/** A trigger firing waiting for its delay; it survives restarts inside the customer's state. */
+export interface PendingFiring {
+  trigger: string;
+  due: number;
+  /** When the trigger's ON happened. */
+  onAt: number;
+  /** What `${event.FIELD}` reads when it fires. */
+  event: object;
+}
+
+/**
+ * Everything the engine knows about one customer. Maps and sets rather than plain objects because
+ * names come from the outside (`__proto__` is a legal attribute name).
+ */
+export interface CustomerState {
+  customerId: string;
+  /** The last instant a phase ran for this customer; -Infinity before the first one. */
+  evaluatedAt: number;
+  attrs: Map<string, AttrValue>;
+  tags: Set<string>;
+  policies: Map<string, PolicyState>;
+  claims: Map<string, ClaimState>;
+  /** Per action, event times in ascending order, trimmed to the retention. */
+  behaviour: Map<string, number[]>;
+  segments: Set<string>;
+  /** Ordered by `due`, then by when they were recorded. */
+  pending: PendingFiring[];
+  /** Per capped trigger, the `at` of the firings written, ascending. */
+  firings: Map<string, number[]>;
+}
+
+export function createCustomerState(customerId: string): CustomerState {
+  return {
+    customerId,
+    evaluatedAt: -Infinity,
+    attrs: new Map(),
+    tags: new Set(),
+    policies: new Map(),
+    claims: new Map(),
+    behaviour: new Map(),
+    segments: new Set(),
+    pending: [],
+    firings: new Map(),
+  };
+}
+
+/** What an event changed, so only the segments reading it are evaluated again. */
+export interface StateChange {
+  attrs: string[];
+  tags: string[];
+  policies: boolean;
+  claims: boolean;
+  /** The behaviour action appended to, if any. */
+  action: string | undefined;
+}
+
+function policyAttrs(attrs: Record<string, JsonValue> | undefined): Map<string, JsonValue> {
+  const map = new Map<string, JsonValue>();
+  if (attrs !== undefined) {
+    for (const key of Object.keys(attrs)) if (attrs[key] !== null) map.set(key, attrs[key]);
+  }
+  return map;
+}
+
+/** First index whose value is greater than `value` in an ascending array. */
+export function upperBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Applies one validated customer event (contract section 1) to the state in place. Event times
+ * are the event's own `ts` even when it is late: a claim's `statusTs` and a behaviour's time are
+ * facts about the world, not about when the engine heard of them.
+ */
+export function applyEvent(state: CustomerState, event: CustomerEvent): StateChange {
+  const change: StateChange = {
+    attrs: [],
+    tags: [],
+    policies: false,
+    claims: false,
+    action: undefined,
+  };
+  switch (event.type) {
+    case 'customer.profile':
+      for (const name of Object.keys(event.attrs)) {
+        const value = event.attrs[name];
+        if (value === null) {
+          if (state.attrs.delete(name)) change.attrs.push(name);
+        } else if (state.attrs.get(name) !== value) {
+          state.attrs.set(name, value);
+          change.attrs.push(name);
+        }
+      }
+      break;
+    case 'tag.added':
+      if (!state.tags.has(event.tag)) {
+        state.tags.add(event.tag);
+        change.tags.push(event.tag);
+      }
+      break;
+    case 'tag.removed':
+      if (state.tags.delete(event.tag)) change.tags.push(event.tag);
+      break;
+    case 'policy.issued':
+    case 'policy.renewed': {
+      // An event without `attrs` keeps the insured object an earlier event gave.
+      const previous = state.policies.get(event.policyId);
+      state.policies.set(event.policyId, {
+        product: event.product,
+        startDate: event.startDate,
+        endDate: event.endDate,
+        premium: event.premium,
+        attrs:
+          event.attrs === undefined && previous !== undefined
+            ? previous.attrs
+            : policyAttrs(event.attrs as Record<string, JsonValue> | undefined),
+        status: 'active',
+      });
+      change.policies = true;
+      break;
+    }
+    case 'policy.cancelled': {
+      // Cancelling a policy the engine never saw changes nothing (there is no product or endDate).
+      const policy = state.policies.get(event.policyId);
+      if (policy !== undefined && policy.status !== 'cancelled') {
+        policy.status = 'cancelled';
+        change.policies = true;
+      }
+      break;
+    }
+    case 'claim.reported':
+    case 'claim.assessed':
+    case 'claim.settled':
+    case 'claim.rejected': {
+      const previous = state.claims.get(event.claimId);
+      const claim: ClaimState = { status: event.type.slice(6) as ClaimStatus, statusTs: event.ts };
+      // An event without `amount` keeps the amount an earlier event gave.
+      const amount = event.amount ?? previous?.amount;
+      if (amount !== undefined) claim.amount = amount;
+      state.claims.set(event.claimId, claim);
+      change.claims = true;
+      break;
+    }
+    case 'behaviour': {
+      let history = state.behaviour.get(event.action);
+      if (history === undefined) {
+        history = [];
+        state.behaviour.set(event.action, history);
+      }
+      const ts = event.ts;
+      if (history.length === 0 || history[history.length - 1] <= ts) history.push(ts);
+      else history.splice(upperBound(history, ts), 0, ts);
+      change.action = event.action;
+      break;
+    }
+  }
+  return change;
+}
+
+/** Drops behaviour at or before `now - retentionMs`: no window allowed by validation can see it. */
+export function trimBehaviour(
+  state: CustomerState,
+  now: number,
+  retentionMs: number,
+  only?: string,
+): void {
+  const horizon = now - retentionMs;
+  const trim = (action: string, history: number[]): void => {
+    if (history.length === 0 || history[0] > horizon) return;
+    const keep = upperBound(history, horizon);
+    if (keep === history.length) state.behaviour.delete(action);
+    else history.splice(0, keep);
+  };
+  if (only !== undefined) {
+    const history = state.behaviour.get(only);
+    if (history !== undefined) trim(only, history);
+  } else {
+    for (const [action, history] of state.behaviour) trim(action, history);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Background jobs that visit many customers of a task in chunks, so that a rule change or a
+ * broadcast never stalls event processing for long: the task runs one chunk per step between
+ * records (the in-process driver runs them to the end before the next record).
+ */
+import type { KeyValueStore } from '../../state/index.js';
+import type { CustomerState } from '../customer-state.js';
+import type { CompiledTrigger, RuleSet } from '../rule-set.js';
+import { onRulesChanged } from '../phases.js';
+import type { BroadcastEvent } from '../types.js';
+import { customerOfIndexKey, indexPrefix } from './broadcast-index.js';
+import type { EngineJob } from './processor-port.js';
+import type { RuleEngineProcessor } from './rule-engine-processor.js';
+
+const DEFAULT_CHUNK = 1000;
+
+/** Re-evaluates every customer of the task after a rule change at `at` (the contract's backfill). */
+export class BackfillJob implements EngineJob {
+  readonly name = 'rule-backfill';
+  private cursor: string | undefined;
+  private visited = 0;
+
+  constructor(
+    private readonly processor: RuleEngineProcessor,
+    private readonly customers: KeyValueStore<CustomerState>,
+    private readonly before: RuleSet,
+    private readonly after: RuleSet,
+    private readonly changedIds: readonly string[],
+    private readonly at: number,
+    private readonly reindex: boolean,
+    private readonly chunk = DEFAULT_CHUNK,
+  ) {}
+
+  async step(): Promise<boolean> {
+    const keys: string[] = [];
+    const range = this.cursor === undefined ? { limit: this.chunk } : { gt: this.cursor, limit: this.chunk };
+    for await (const entry of this.customers.range(range)) keys.push(entry.key);
+    for (const key of keys) {
+      const state = this.customers.get(key);
+      if (state === undefined) continue;
+      const out = onRulesChanged(state, this.before, this.after, this.changedIds, this.at);
+      this.processor.visitForRuleChange(state, out.transitions, out.occurrences, this.at, this.reindex);
+    }
+    this.visited += keys.length;
+    const done = keys.length < this.chunk;
+    if (keys.length > 0) this.cursor = keys[keys.length - 1];
+    this.processor.progress(this.visited, done);
+    return done;
+  }
+}
+
+/**
+ * Delivers a broadcast to the customers it can match: through the attribute index when every
+ * trigger of the topic matches on an attribute, otherwise to every customer of the task.
+ */
+export class BroadcastJob implements EngineJob {
+  readonly name = 'broadcast';
+  private candidates: string[] | undefined;
+  private position = 0;
+  private scanCursor: string | undefined;
+  private readonly fullScan: boolean;
+
+  constructor(
+    private readonly processor: RuleEngineProcessor,
+    private readonly customers: KeyValueStore<CustomerState>,
+    private readonly index: KeyValueStore<Uint8Array>,
+    private readonly triggers: readonly CompiledTrigger[],
+    private readonly event: BroadcastEvent,
+    private readonly at: number,
+    private readonly chunk = DEFAULT_CHUNK,
+  ) {
+    this.fullScan = triggers.some((trigger) => (trigger.on as { match?: unknown }).match === undefined);
+  }
+
+  async step(): Promise<boolean> {
+    if (this.fullScan) return this.scanStep();
+    if (this.candidates === undefined) this.candidates = await this.lookUp();
+    const end = Math.min(this.position + this.chunk, this.candidates.length);
+    for (; this.position < end; this.position += 1) this.visit(this.candidates[this.position]);
+    return this.position >= this.candidates.length;
+  }
+
+  private async lookUp(): Promise<string[]> {
+    const found = new Set<string>();
+    for (const trigger of this.triggers) {
+      const match = (trigger.on as { match: { attr: string; prop: string } }).match;
+      const value = Object.hasOwn(this.event.props, match.prop) ? this.event.props[match.prop] : undefined;
+      const prefix = indexPrefix(match.attr, value);
+      if (prefix === undefined) continue;
+      for await (const entry of this.index.prefix(prefix)) found.add(customerOfIndexKey(entry.key));
+    }
+    // Key order, as a full scan would visit them, so output order does not depend on the path taken.
+    return [...found].sort();
+  }
+
+  private async scanStep(): Promise<boolean> {
+    const keys: string[] = [];
+    const range = this.scanCursor === undefined ? { limit: this.chunk } : { gt: this.scanCursor, limit: this.chunk };
+    for await (const entry of this.customers.range(range)) keys.push(entry.key);
+    for (const key of keys) this.visit(key);
+    if (keys.length > 0) this.scanCursor = keys[keys.length - 1];
+    return keys.length < this.chunk;
+  }
+
+  private visit(customerId: string): void {
+    const state = this.customers.get(customerId);
+    if (state !== undefined) this.processor.visitForBroadcast(state, this.event, this.at);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What the rule processor needs from the stream engine that runs it. The engine's processor
+ * context satisfies it structurally; declaring it here keeps src/rules free of the engine's
+ * internals (architecture.md: rules import only state interfaces).
+ */
+import type { KeyValueStore } from '../../state/index.js';
+
+export interface EngineRecord<K, V> {
+  key: K;
+  value: V;
+  timestamp: number;
+}
+
+export interface EngineTimer {
+  key: string;
+  time: number;
+  name: string;
+}
+
+export interface EngineTimers {
+  schedule(key: string, time: number, options?: { name?: string }): void;
+  cancel(key: string, options?: { name?: string }): boolean;
+}
+
+export interface EngineJob {
+  readonly name: string;
+  step(): Promise<boolean>;
+}
+
+export interface RuleProcessorContext {
+  readonly partition: number;
+  readonly taskId: string;
+  streamTime(): number;
+  forward(record: EngineRecord<unknown, unknown>, childName?: string): void;
+  getStore<V>(name: string): KeyValueStore<V>;
+  getGlobalStore<V>(name: string): KeyValueStore<V>;
+  readonly timers: EngineTimers;
+  runInBackground(job: EngineJob): void;
+}

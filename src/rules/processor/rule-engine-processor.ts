@@ -1,0 +1,288 @@
+/**
+ * The rule engine as a stream processor: one CustomerState per customer in a store, one stream-time
+ * timer per customer at the next instant any of its conditions can flip (or a delayed firing is
+ * due), rules from a global table, broadcasts through a secondary index. It calls the pure phases
+ * of src/rules in the contract's order (section 2):
+ *
+ *  - a timer at W < now: catch the customer up to W and fire at W;
+ *  - a timer at W = now: catch up, emit W's transitions, and hold W's occurrences, because an
+ *    instant's triggers fire after that instant's record (fired in `process` for this customer,
+ *    or in `onInputProcessed` once the record has been handled wherever it went);
+ *  - a customer event: apply at max(ts, now), fire the held occurrences with the record's own;
+ *  - a rule change: switch rule sets now, backfill the task's customers in a background job;
+ *  - a broadcast: a background job visits the customers the index says can match.
+ */
+import type { KeyValueStore } from '../../state/index.js';
+import { createCustomerState } from '../customer-state.js';
+import type { CustomerState } from '../customer-state.js';
+import { RuleEventError } from './errors.js';
+import { validateEvent } from '../event-validator.js';
+import { fire, onBroadcast } from '../fire.js';
+import { catchUp } from '../catch-up.js';
+import { applyRecord } from '../phases.js';
+import { compileRules, withRule, withoutRule } from '../rule-set.js';
+import type { RuleSet } from '../rule-set.js';
+import { DEFAULT_RETENTION_MS, validateRule } from '../rule-validator.js';
+import type { BroadcastEvent, CustomerEvent, Occurrence, Rule, Touch, Transition } from '../types.js';
+import { nextWake } from '../wake.js';
+import { BroadcastIndex } from './broadcast-index.js';
+import { BackfillJob, BroadcastJob } from './customer-sweeps.js';
+import type { EngineRecord, EngineTimer, RuleProcessorContext } from './processor-port.js';
+
+export interface RuleEngineStores {
+  customers: string;
+  broadcastIndex: string;
+}
+
+export interface RuleEngineOutputs {
+  /** Child node names the processor forwards to. */
+  transitions: string;
+  touches: string;
+  rejections: string;
+}
+
+export interface RuleEngineOptions {
+  stores: RuleEngineStores;
+  outputs: RuleEngineOutputs;
+  /** The global table holding rules by id. */
+  rulesTable: string;
+  retentionMs?: number;
+  /** Attributes always indexed for broadcasts, besides those rules match on (default city, province). */
+  indexedAttributes?: readonly string[];
+  /** Customers visited per step of a backfill or broadcast (default 1000). */
+  sweepChunk?: number;
+  /** Called as backfills progress, for logs and metrics. */
+  onBackfillProgress?(progress: { taskId: string; visited: number; done: boolean }): void;
+  /** Called when a rule from the rules table is refused. */
+  onRuleRejected?(rejection: RuleRejection): void;
+}
+
+export interface RuleRejection {
+  at: number;
+  ruleId: string;
+  path: string;
+  message: string;
+  errors: { path: string; message: string }[];
+}
+
+const WAKE = 'wake';
+
+export class RuleEngineProcessor {
+  private context!: RuleProcessorContext;
+  private customers!: KeyValueStore<CustomerState>;
+  private index!: BroadcastIndex;
+  private ruleSet: RuleSet;
+  private readonly retentionMs: number;
+  /** Occurrences of the current instant waiting for its record to be applied, per customer. */
+  private readonly held = new Map<string, { at: number; occurrences: Occurrence[] }>();
+
+  constructor(private readonly options: RuleEngineOptions) {
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.ruleSet = compileRules([], { retentionMs: this.retentionMs });
+  }
+
+  get rules(): RuleSet {
+    return this.ruleSet;
+  }
+
+  async init(context: RuleProcessorContext): Promise<void> {
+    this.context = context;
+    this.customers = context.getStore<CustomerState>(this.options.stores.customers);
+    const rules: Rule[] = [];
+    for await (const entry of context.getGlobalStore<unknown>(this.options.rulesTable).range()) {
+      const checked = validateRule(entry.value, { retentionMs: this.retentionMs });
+      if (checked.ok) rules.push(checked.rule);
+    }
+    this.ruleSet = compileRules(rules, { retentionMs: this.retentionMs });
+    this.index = new BroadcastIndex(context.getStore<Uint8Array>(this.options.stores.broadcastIndex), this.indexedAttributes());
+  }
+
+  process(record: EngineRecord<unknown, unknown>): void {
+    const checked = validateEvent(record.value);
+    if (!checked.ok) throw new RuleEventError(checked.reason);
+    const event = checked.event;
+    const at = Math.max(event.ts, this.context.streamTime());
+    switch (event.type) {
+      case 'clock':
+        return;
+      case 'broadcast':
+        this.startBroadcast(event, at);
+        return;
+      case 'rule.upsert':
+      case 'rule.delete':
+        throw new RuleEventError(`${event.type} belongs on the rules topic, not with customer events`);
+      default:
+        this.applyCustomerEvent(event, at);
+    }
+  }
+
+  onTimer(timer: EngineTimer): void {
+    if (timer.name !== WAKE) return;
+    const state = this.customers.get(timer.key);
+    if (state === undefined) return;
+    const result = catchUp(state, state.evaluatedAt, timer.time, this.ruleSet);
+    this.emitTransitions(result.transitions);
+    this.emitTouches(result.touches);
+    if (result.held.length > 0) {
+      if (timer.time < this.context.streamTime()) {
+        this.emitTouches(fire(state, result.held, timer.time, this.ruleSet));
+      } else {
+        this.hold(state.customerId, timer.time, result.held);
+      }
+    }
+    this.save(state, timer.time);
+  }
+
+  onGlobalUpdate(table: string, record: EngineRecord<string, unknown>): void {
+    if (table !== this.options.rulesTable) return;
+    const at = this.context.streamTime();
+    const id = record.key;
+    const before = this.ruleSet;
+    let after: RuleSet;
+    if (record.value === undefined || record.value === null) {
+      after = withoutRule(before, id);
+    } else {
+      const checked = validateRule(record.value, { retentionMs: this.retentionMs, existingRules: before.rules });
+      if (!checked.ok) {
+        this.reject(id, at, checked.errors);
+        return;
+      }
+      if (checked.rule.id !== id) {
+        this.reject(id, at, [{ path: '$.id', message: `must equal the record key ${JSON.stringify(id)}` }]);
+        return;
+      }
+      if (JSON.stringify(before.rules.get(id)) === JSON.stringify(checked.rule)) return;
+      after = withRule(before, checked.rule);
+    }
+    if (after === before) return;
+    this.ruleSet = after;
+    const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
+    const newAttributes = this.indexedAttributes();
+    const reindex = [...newAttributes].some((attr) => !this.index.attributes.has(attr));
+    this.index.setAttributes(newAttributes);
+    if (touchesSegments || reindex) {
+      this.context.runInBackground(
+        new BackfillJob(this, this.customers, before, after, touchesSegments ? [id] : [], at, reindex, this.options.sweepChunk),
+      );
+    }
+  }
+
+  onInputProcessed(): void {
+    if (this.held.size === 0) return;
+    for (const [customerId, held] of this.held) {
+      const state = this.customers.get(customerId);
+      if (state === undefined) continue;
+      this.emitTouches(fire(state, held.occurrences, held.at, this.ruleSet));
+      this.save(state, held.at);
+    }
+    this.held.clear();
+  }
+
+  // --- used by the sweeps ---------------------------------------------------------------------
+
+  /** @internal a backfill visit: the rule change, then this instant's triggers. */
+  visitForRuleChange(state: CustomerState, transitions: Transition[], occurrences: Occurrence[], at: number, reindex: boolean): void {
+    this.emitTransitions(transitions);
+    this.fireWithHeld(state, occurrences, at);
+    if (reindex) this.index.update(state.customerId, undefined, state.attrs);
+    this.save(state, at);
+  }
+
+  /** @internal a broadcast visit. */
+  visitForBroadcast(state: CustomerState, event: BroadcastEvent, at: number): void {
+    const occurrences = onBroadcast(state, event, at, this.ruleSet);
+    if (occurrences.length === 0 && !this.held.has(state.customerId)) return;
+    this.fireWithHeld(state, occurrences, at);
+    this.save(state, at);
+  }
+
+  /** @internal */
+  progress(visited: number, done: boolean): void {
+    this.options.onBackfillProgress?.({ taskId: this.context.taskId, visited, done });
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private applyCustomerEvent(event: CustomerEvent, at: number): void {
+    const state = this.customers.get(event.customerId) ?? createCustomerState(event.customerId);
+    const known = state.evaluatedAt !== -Infinity;
+    // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
+    const caught = catchUp(state, state.evaluatedAt, at, this.ruleSet);
+    this.emitTransitions(caught.transitions);
+    this.emitTouches(caught.touches);
+    if (caught.held.length > 0) this.hold(state.customerId, at, caught.held);
+    const before = known ? this.index.snapshot(state.attrs) : undefined;
+    const out = applyRecord(state, event, at, this.ruleSet);
+    this.emitTransitions(out.transitions);
+    this.fireWithHeld(state, out.occurrences, at);
+    if (event.type === 'customer.profile' || !known) this.index.update(state.customerId, before, state.attrs);
+    this.save(state, at);
+  }
+
+  private startBroadcast(event: BroadcastEvent, at: number): void {
+    const triggers = this.ruleSet.triggersByBroadcast.get(event.topic);
+    if (triggers === undefined || triggers.length === 0) return;
+    this.context.runInBackground(new BroadcastJob(this, this.customers, this.indexStore(), triggers, event, at, this.options.sweepChunk));
+  }
+
+  private fireWithHeld(state: CustomerState, occurrences: Occurrence[], at: number): void {
+    const held = this.held.get(state.customerId);
+    let all = occurrences;
+    if (held !== undefined && held.at === at) {
+      all = held.occurrences.concat(occurrences);
+      this.held.delete(state.customerId);
+    }
+    if (all.length > 0) this.emitTouches(fire(state, all, at, this.ruleSet));
+  }
+
+  private hold(customerId: string, at: number, occurrences: Occurrence[]): void {
+    const existing = this.held.get(customerId);
+    if (existing !== undefined && existing.at === at) existing.occurrences.push(...occurrences);
+    else this.held.set(customerId, { at, occurrences });
+  }
+
+  /** Writes the state back and moves the customer's single timer to its next wake. */
+  private save(state: CustomerState, now: number): void {
+    this.customers.put(state.customerId, state);
+    const wake = nextWake(state, now, this.ruleSet);
+    if (Number.isFinite(wake)) this.context.timers.schedule(state.customerId, wake, { name: WAKE });
+    else this.context.timers.cancel(state.customerId, { name: WAKE });
+  }
+
+  private emitTransitions(transitions: readonly Transition[]): void {
+    for (const transition of transitions) {
+      this.context.forward({ key: transition.customerId, value: transition, timestamp: transition.at }, this.options.outputs.transitions);
+    }
+  }
+
+  private emitTouches(touches: readonly Touch[]): void {
+    for (const touch of touches) {
+      this.context.forward({ key: touch.customerId, value: touch, timestamp: touch.at }, this.options.outputs.touches);
+    }
+  }
+
+  private reject(ruleId: string, at: number, errors: { path: string; message: string }[]): void {
+    const first = errors[0] ?? { path: '$', message: 'rejected' };
+    const rejection: RuleRejection = { at, ruleId, path: first.path, message: first.message, errors };
+    this.options.onRuleRejected?.(rejection);
+    // Every task sees every rule; one of them reports it.
+    if (this.context.partition === 0) {
+      this.context.forward({ key: ruleId, value: rejection, timestamp: Number.isFinite(at) ? at : 0 }, this.options.outputs.rejections);
+    }
+  }
+
+  private indexStore(): KeyValueStore<Uint8Array> {
+    return this.context.getStore<Uint8Array>(this.options.stores.broadcastIndex);
+  }
+
+  private indexedAttributes(): Set<string> {
+    const attributes = new Set(this.options.indexedAttributes ?? ['city', 'province']);
+    for (const triggers of this.ruleSet.triggersByBroadcast.values()) {
+      for (const trigger of triggers) {
+        const match = (trigger.on as { match?: { attr: string } }).match;
+        if (match !== undefined) attributes.add(match.attr);
+      }
+    }
+    return attributes;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * touchstream's own topology: customer events and broadcasts into the rule engine, rules from a
+ * global table, segment transitions, touches and rule rejections out. The same topology runs in
+ * the in-process driver (`touchstream replay`) and on Kafka.
+ */
+import { RuleEngineProcessor, customerStateSerde } from '../rules/index.js';
+import type { RuleEngineOptions } from '../rules/index.js';
+import type { Serde, StoreBackend } from '../state/index.js';
+import { StreamsBuilder, jsonSerde, stringSerde } from '../topology/index.js';
+import type { Topology } from '../topology/index.js';
+import { bytesSerde } from './task-state.js';
+
+export interface TouchstreamTopics {
+  /** Customer events keyed by customerId. */
+  events: string;
+  /** Broadcast events; every task sees every one. */
+  broadcasts: string;
+  /** Rules by id (compacted); a null value deletes the rule. */
+  rules: string;
+  transitions: string;
+  touches: string;
+  ruleRejections: string;
+}
+
+export const DEFAULT_TOPICS: TouchstreamTopics = {
+  events: 'touchstream.events',
+  broadcasts: 'touchstream.broadcasts',
+  rules: 'touchstream.rules',
+  transitions: 'touchstream.segment-transitions',
+  touches: 'touchstream.touch-commands',
+  ruleRejections: 'touchstream.rule-rejections',
+};
+
+export const STORES = { customers: 'customers', broadcastIndex: 'broadcast-index', rules: 'rules' } as const;
+
+export const RULE_ENGINE_NODE = 'rule-engine';
+
+export interface TouchstreamTopologyOptions {
+  topics?: Partial<TouchstreamTopics>;
+  backend?: StoreBackend;
+  retentionMs?: number;
+  indexedAttributes?: readonly string[];
+  /** Serdes of the event topics (JSON by default; Avro in Kafka mode). */
+  eventSerde?: Serde<unknown>;
+  onBackfillProgress?: RuleEngineOptions['onBackfillProgress'];
+  onRuleRejected?: RuleEngineOptions['onRuleRejected'];
+}
+
+export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {}): { topology: Topology; topics: TouchstreamTopics } {
+  const topics: TouchstreamTopics = { ...DEFAULT_TOPICS, ...options.topics };
+  const builder = new StreamsBuilder({ defaultBackend: options.backend ?? 'leveldb' });
+  const eventSerde = options.eventSerde ?? jsonSerde;
+  builder.globalTable(topics.rules, { storeName: STORES.rules });
+  builder.addStore({ name: STORES.customers, valueSerde: customerStateSerde });
+  builder.addStore({ name: STORES.broadcastIndex, valueSerde: bytesSerde });
+  const events = builder.stream<string, unknown>(topics.events, { valueSerde: eventSerde, name: 'customer-events' });
+  const broadcasts = builder.stream<string, unknown>(topics.broadcasts, {
+    valueSerde: eventSerde,
+    delivery: 'broadcast',
+    name: 'broadcasts',
+  });
+  const outputs = { transitions: 'transitions-out', touches: 'touches-out', rejections: 'rule-rejections-out' };
+  const engine = events.merge(broadcasts, { name: 'all-events' }).process(
+    () =>
+      new RuleEngineProcessor({
+        stores: { customers: STORES.customers, broadcastIndex: STORES.broadcastIndex },
+        outputs,
+        rulesTable: STORES.rules,
+        retentionMs: options.retentionMs,
+        indexedAttributes: options.indexedAttributes,
+        onBackfillProgress: options.onBackfillProgress,
+        onRuleRejected: options.onRuleRejected,
+      }),
+    [STORES.customers, STORES.broadcastIndex],
+    { name: RULE_ENGINE_NODE, globalTables: [STORES.rules] },
+  );
+  engine.to(topics.transitions, { name: outputs.transitions, keySerde: stringSerde, valueSerde: jsonSerde });
+  engine.to(topics.touches, { name: outputs.touches, keySerde: stringSerde, valueSerde: jsonSerde });
+  engine.to(topics.ruleRejections, { name: outputs.rejections, keySerde: stringSerde, valueSerde: jsonSerde });
+  return { topology: builder.build(), topics };
+}
