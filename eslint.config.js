@@ -34,6 +34,7 @@ const allowedImports = {
 
 const layerRules = Object.entries(allowedImports).map(([layer, allowed]) => {
   const forbidden = layers.filter((other) => other !== layer && !allowed.includes(other));
+  const others = layers.filter((other) => other !== layer);
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
@@ -44,13 +45,13 @@ const layerRules = Object.entries(allowedImports).map(([layer, allowed]) => {
             ...(forbidden.length > 0
               ? [
                   {
-                    group: forbidden.flatMap((other) => [`../${other}`, `../${other}/*`, `../../${other}/*`]),
+                    regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
                     message: `src/${layer} may not import this layer (see architecture.md).`,
                   },
                 ]
               : []),
             {
-              group: ['../*/*', '!../*/index.js', '../../*/*', '!../../*/index.js'],
+              regex: `^(\\.\\./)+(${others.join('|')})/(?!index\\.js$)`,
               message: 'Import another folder only through its index.js.',
             },
           ],

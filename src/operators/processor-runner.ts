@@ -69,7 +69,11 @@ export class ProcessorRunner implements RecordReceiver {
   }
 
   process(record: StreamRecord<unknown, unknown>): void {
-    this.processor.process(record);
+    try {
+      this.processor.process(record);
+    } catch (error) {
+      throw tagFailedNode(error, this.name);
+    }
   }
 
   fireTimer(timer: FiredTimer): void {
@@ -107,6 +111,19 @@ export class ProcessorRunner implements RecordReceiver {
     }
     child.process(record);
   }
+}
+
+const failedNodes = new WeakMap<object, string>();
+
+/** Remembers the innermost processor an error came out of, for the dead letter. */
+function tagFailedNode(error: unknown, node: string): unknown {
+  if (error !== null && typeof error === 'object' && !failedNodes.has(error)) failedNodes.set(error, node);
+  return error;
+}
+
+/** The processor that threw `error`, if it came out of one. */
+export function failedNode(error: unknown): string | undefined {
+  return error !== null && typeof error === 'object' ? failedNodes.get(error) : undefined;
 }
 
 class RunnerContext implements ProcessorContext {

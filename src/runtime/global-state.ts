@@ -63,7 +63,15 @@ export class GlobalStateHost {
       if (record.key === null) throw new RuntimeError('TS_RUNTIME_NULL_KEY', `global table ${name} needs keyed records`);
       key = String(table.keySerde.deserialize(record.key));
       value = record.value === null ? undefined : table.valueSerde.deserialize(record.value);
-    } catch (error) {
+    } catch (cause) {
+      const error =
+        cause instanceof RuntimeError
+          ? cause
+          : new RuntimeError(
+              'TS_RUNTIME_DECODE_FAILED',
+              `cannot decode global table ${name} record ${record.topic}/${record.partition}@${record.offset}: ${cause instanceof Error ? cause.message : String(cause)}`,
+              { cause, details: { topic: record.topic, partition: record.partition, offset: record.offset } },
+            );
       this.onBadRecord(name, record, error);
       return undefined;
     }

@@ -7,7 +7,7 @@
  * not yet in memory, which `advanceTo` reports through `needsTimerLoad` so that a batch loop can
  * stay free of per-record promises.
  */
-import { ProcessorRunner, firedTimer } from '../operators/index.js';
+import { ProcessorRunner, failedNode, firedTimer } from '../operators/index.js';
 import type { BackgroundJob, DurableTimeQueue, RecordMetadata, RecordReceiver, TaskServices, TimerClock } from '../operators/index.js';
 import type { KeyValueStore } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
@@ -170,7 +170,7 @@ export class StreamTask implements TaskServices {
       source.forward(source.decode(record));
       this.counters.processed += 1;
     } catch (error) {
-      this.deadLetter(record, source.name, error);
+      this.deadLetter(record, failedNode(error) ?? source.name, error);
     } finally {
       this.currentRecord = undefined;
     }

@@ -8,7 +8,6 @@ import type { Topology } from '../topology/index.js';
 import type { RecordCollector } from './records.js';
 import { StreamTask, formatTaskId } from './stream-task.js';
 import type { TaskId } from './stream-task.js';
-import { TIMER_STORE } from './task-state-port.js';
 import type { RestoreRecord, TaskStateHandle, TaskStateOpener } from './task-state-port.js';
 
 /** Reads a changelog partition from an offset to its current end, in batches. */
@@ -59,13 +58,13 @@ export class TaskHost {
     const sub = options.topology.subTopologies[options.id.subTopology];
     const specs: StoreSpec[] = [options.timerStoreSpec, ...sub.stores.map((name) => options.topology.store(name))];
     const topicOf = new Map<string, string>();
-    let host: TaskHost | undefined;
-    let task: StreamTask | undefined;
+    // The stores are opened before the task exists, but their callbacks run only once it does.
+    const late: { task?: StreamTask; host?: TaskHost } = {};
     const state = await options.openState({
       taskId,
       stateDir: options.stateDir,
       specs,
-      streamTime: () => task?.streamTime() ?? -Infinity,
+      streamTime: () => late.task?.streamTime() ?? -Infinity,
       wallClockTime: options.wallClock,
       changelog: {
         append(record) {
@@ -81,7 +80,7 @@ export class TaskHost {
             value: record.value,
             timestamp: Number.isFinite(record.timestamp) ? record.timestamp : 0,
           });
-          if (offset !== undefined && host !== undefined) host.changelogOffsets[record.store] = offset;
+          if (offset !== undefined && late.host !== undefined) late.host.changelogOffsets[record.store] = offset;
         },
       },
     });
@@ -102,7 +101,7 @@ export class TaskHost {
       restored[store] = count;
       if (last !== undefined) lastOffsets[store] = last;
     }
-    task = new StreamTask({
+    const task = new StreamTask({
       id: options.id,
       applicationId: options.applicationId,
       topology: options.topology,
@@ -114,7 +113,9 @@ export class TaskHost {
       partitionsFor: options.partitionsFor,
       wallClock: options.wallClock,
     });
-    host = new TaskHost(task, state, changelogged);
+    late.task = task;
+    const host = new TaskHost(task, state, changelogged);
+    late.host = host;
     Object.assign(host.changelogOffsets, lastOffsets);
     Object.assign(host.restored, restored);
     await task.init();

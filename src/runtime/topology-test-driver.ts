@@ -16,6 +16,7 @@ import type { Headers } from '../operators/index.js';
 import type { KeyValueStore, Serde, StoreBackend, StoreSpec } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
 import { jsonSerde, stringSerde } from '../topology/index.js';
+import { errorCode, errorMessage } from '../errors/index.js';
 import { RuntimeError } from './errors.js';
 import { GlobalStateHost } from './global-state.js';
 import { InMemoryCluster } from './in-memory-cluster.js';
@@ -277,16 +278,50 @@ export class TopologyTestDriver {
   // --- internals -----------------------------------------------------------------------------
 
   private async start(): Promise<void> {
-    this.globals = await GlobalStateHost.open(this.topology, this.cluster);
+    this.globals = await GlobalStateHost.open(this.topology, this.cluster, (table, record, error) => {
+      this.deadLetters.push({
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+        code: errorCode(error),
+        message: errorMessage(error),
+        node: `global:${table}`,
+        taskId: 'global',
+      });
+    });
     this.checkCoPartitioning();
     for (const sub of this.topology.subTopologies) {
       const partitions = this.partitionsOfSubTopology(sub.id);
-      for (const topic of sub.sourceTopics) this.cluster.ensureTopic(this.resolveTopic(topic, this.isInternal(topic)), partitions);
+      for (const topic of sub.sourceTopics) this.cluster.ensureTopic(this.resolveTopic(topic, this.isInternal(topic)), this.partitionsOf(topic));
       for (let partition = 0; partition < partitions; partition += 1) {
         const taskId = formatTaskId({ subTopology: sub.id, partition });
         this.hosts.set(taskId, await this.openHost(sub.id, partition));
       }
     }
+    // Records already on a restarted cluster's topics were processed by the driver before.
+    for (const { name } of this.feedbackTopics()) {
+      const log = this.cluster.topic(name);
+      if (log === undefined) continue;
+      for (let partition = 0; partition < log.partitionCount; partition += 1) {
+        this.internalCursors.set(`${name}/${partition}`, log.endOffset(partition));
+      }
+    }
+  }
+
+  /** Topics the topology both writes and reads: repartition topics, and to(x) feeding stream(x). */
+  private feedbackTopics(): { name: string; topic: string }[] {
+    const written = new Set<string>();
+    for (const node of this.topology.definition.nodes.values()) if (node.kind === 'sink') written.add(node.topic);
+    const topics: { name: string; topic: string }[] = [];
+    for (const topic of written) {
+      const node = this.topology.subTopologyOf(topic) === undefined ? undefined : this.sourceNodeOf(topic);
+      if (node === undefined || node.delivery !== 'partitioned') continue;
+      topics.push({ name: this.resolveTopic(topic, this.isInternal(topic)), topic });
+    }
+    return topics;
   }
 
   private async reopenTask(taskId: string): Promise<void> {
@@ -382,12 +417,10 @@ export class TopologyTestDriver {
     let progressed = true;
     while (progressed) {
       progressed = false;
-      for (const internal of this.topology.definition.repartitionTopics) {
-        const name = this.resolveTopic(internal, true);
+      for (const { name, topic } of this.feedbackTopics()) {
         const log = this.cluster.topic(name);
-        if (log === undefined) continue;
-        const sub = this.topology.subTopologyOf(internal);
-        if (sub === undefined) continue;
+        const sub = this.topology.subTopologyOf(topic);
+        if (log === undefined || sub === undefined) continue;
         for (let partition = 0; partition < log.partitionCount; partition += 1) {
           const cursorKey = `${name}/${partition}`;
           let cursor = this.internalCursors.get(cursorKey) ?? 0;
@@ -433,6 +466,12 @@ export class TopologyTestDriver {
 
   private partitionsOf(topic: string): number {
     if (this.isInternal(topic)) {
+      // Sized to the external inputs it will be joined with, if any, as Kafka Streams does.
+      const downstream = this.topology.subTopologyOf(topic);
+      const external = (downstream?.sources ?? [])
+        .map((name) => this.topology.node(name))
+        .flatMap((node) => (node.kind === 'source' && node.delivery === 'partitioned' && !node.internal ? node.topics : []));
+      if (external.length > 0) return Math.max(...external.map((other) => this.partitionsOf(other)));
       const upstream = this.topology.subTopologies.find((sub) =>
         sub.sinks.some((sink) => {
           const node = this.topology.node(sink);

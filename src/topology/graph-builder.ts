@@ -130,9 +130,21 @@ export class GraphBuilder {
   }
 
   build(): TopologyDefinition {
-    const subTopologies = this.computeSubTopologies();
+    const subTopologies = this.computeSubTopologies().map((sub) => ({
+      ...sub,
+      nodes: [...sub.nodes],
+      sources: [...sub.sources],
+      sinks: [...sub.sinks],
+      stores: [...sub.stores],
+      sourceTopics: [...sub.sourceTopics],
+    }));
+    // Copies, so that using the builder after build() cannot change a built topology.
+    const nodes = new Map<string, TopologyNode>();
+    for (const [name, node] of this.nodes) {
+      nodes.set(name, node.kind === 'sink' ? { ...node } : node.kind === 'source' ? { ...node, topics: [...node.topics], children: [...node.children] } : { ...node, stores: [...node.stores], globalTables: [...node.globalTables], children: [...node.children] });
+    }
     return {
-      nodes: new Map(this.nodes),
+      nodes,
       stores: new Map(this.stores),
       globalTables: new Map(this.globalTables),
       subTopologies,

@@ -250,11 +250,12 @@ export class KStream<K, V> {
   ): KStream<KR, VR> {
     const name = options.name ?? this.builder.graph.nextName('KSTREAM-PROCESSOR');
     this.builder.graph.addProcessor(name, supplier as ProcessorSupplier, [this.state.node], stores, options.globalTables ?? []);
+    // A processor may forward any key, so a stateful operator after it repartitions (as Kafka Streams does).
     return new KStream<KR, VR>(this.builder, {
       node: name,
       keySerde: stringSerde as Serde<unknown>,
       valueSerde: jsonSerde,
-      repartitionRequired: this.state.repartitionRequired,
+      repartitionRequired: true,
     });
   }
 

@@ -1,0 +1,16 @@
+export type { Serde } from './serde.js';
+export { jsonSerde } from './json-serde.js';
+export { stringSerde } from './string-serde.js';
+export { AvroSerdes } from './avro-serdes.js';
+export type { AvroSerdesOptions } from './avro-serdes.js';
+export { findSchemasDir, loadAvroSchema, loadAvroSchemas } from './avro-schema-loader.js';
+export type { LoadedAvroSchema } from './avro-schema-loader.js';
+export {
+  DecodeFailedError,
+  EncodeFailedError,
+  SchemaFetchError,
+  SchemaLoadError,
+  SchemaRegistrationError,
+  UnknownSchemaIdError,
+  UnknownSubjectError,
+} from './errors.js';
