@@ -1,0 +1,2 @@
+export { BrokerServer } from './broker-server.js';
+export { Connection } from './connection.js';

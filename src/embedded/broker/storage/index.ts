@@ -1,0 +1,1 @@
+export { DataDirStore } from './data-dir-store.js';
