@@ -1,5 +1,6 @@
 import { upperBound, type CustomerState, type PolicyState } from './customer-state.js';
 import { tryParseDuration } from './duration.js';
+import { RuleRejectedError } from './errors.js';
 import type {
   AttrCondition,
   ClaimMatch,
@@ -43,6 +44,13 @@ type AttrTest = (attrs: AttrSource) => boolean;
 const TRUE: Predicate = () => true;
 const FALSE: Predicate = () => false;
 
+/** Compiling trusts `validateRule`; a rule that skipped it fails here with the same code. */
+function notValidated(problem: string): RuleRejectedError {
+  return new RuleRejectedError(undefined, [
+    { path: '$', message: `${problem}; run validateRule before compiling` },
+  ]);
+}
+
 function emptyReads(): Reads {
   return {
     attrs: new Set(),
@@ -57,8 +65,7 @@ function emptyReads(): Reads {
 function durationMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = tryParseDuration(text);
-  if (ms === undefined)
-    throw new TypeError(`not a duration: ${JSON.stringify(text)} (validate rules first)`);
+  if (ms === undefined) throw notValidated(`${JSON.stringify(text)} is not a duration`);
   return ms;
 }
 
@@ -143,7 +150,7 @@ function compileWhere(cond: Condition): AttrTest {
     return (attrs) => !inner(attrs);
   }
   if ('attr' in cond) return compileAttrTest(cond);
-  throw new TypeError('where accepts only attr, all, any and not (validate rules first)');
+  throw notValidated('where accepts only attr, all, any and not');
 }
 
 /** The smallest of the given instants that is after `now`. */
@@ -227,19 +234,39 @@ const COUNT_TESTS: Record<CountOp, (count: number, n: number) => boolean> = {
   lte: (count, n) => count <= n,
 };
 
+/** The counts at which each check can change value as the count falls (see compileEvent). */
+const THRESHOLDS: Record<CountOp, (n: number) => number[]> = {
+  eq: (n) => [n, n - 1],
+  gt: (n) => [n],
+  lte: (n) => [n],
+  gte: (n) => [n - 1],
+  lt: (n) => [n - 1],
+};
+
 function compileEvent(cond: EventCondition, reads: Reads, leaves: TimeLeaf[]): Predicate {
   const action = cond.event;
   reads.actions.add(action);
   const within = durationMs(cond.within) ?? 0;
   const checks = Object.entries(cond.count ?? { gte: 1 }) as [CountOp, number][];
-  // An event leaves the window at ts + D; one stamped after `now` (never seen in practice) enters at ts.
+  // Between records the count only falls, one event leaving at its ts + D, and a count check can
+  // only change value when the count first drops to a threshold k (eq n: n and n-1; gt/lte n: n;
+  // gte/lt n: n-1). With c events in the window, the count first reaches k when the (c-k)-th
+  // oldest leaves. Waking only then spares a wake per event for busy actions.
+  const thresholds = [...new Set(checks.flatMap(([op, n]) => THRESHOLDS[op](n)))].filter(
+    (k) => k >= 0,
+  );
   leaves.push((state, now) => {
     const history = state.behaviour.get(action);
     if (history === undefined) return Infinity;
     const oldest = upperBound(history, now - within);
-    const leave = oldest < history.length ? history[oldest] + within : Infinity;
-    const future = upperBound(history, now);
-    return future < history.length ? Math.min(leave, history[future]) : leave;
+    const end = upperBound(history, now);
+    const count = end - oldest;
+    // An event stamped after `now` (never seen in practice: events apply at max(ts, now)) enters at ts.
+    let next = end < history.length ? history[end] : Infinity;
+    for (const k of thresholds) {
+      if (k < count) next = Math.min(next, history[oldest + count - k - 1] + within);
+    }
+    return next;
   });
   return (state, now) => {
     const history = state.behaviour.get(action);
@@ -289,7 +316,7 @@ function compileInto(cond: Condition, reads: Reads, leaves: TimeLeaf[]): Predica
     reads.segments.add(id);
     return (state) => state.segments.has(id);
   }
-  throw new TypeError(`not a condition: ${JSON.stringify(cond)} (validate rules first)`);
+  throw notValidated(`${JSON.stringify(cond)} is not a condition`);
 }
 
 /** Compiles a validated condition. */

@@ -80,54 +80,54 @@ const condition = {
   anyOf: CONDITION_FORMS.map((key) => ({ required: [key] })),
   allOf: branches(
     {
-    ...combinators('#/$defs/condition'),
-    attr: attrForm,
-    tag: form('tag', name),
-    segment: form('segment', name),
-    policy: form('policy', {
-      type: 'object',
-      properties: {
-        product: { type: ['string', 'array'], items: name },
-        status: { enum: ['active', 'cancelled'] },
-        expiresWithin: duration,
-        expiredWithin: duration,
-        where: { $ref: '#/$defs/whereCondition' },
-      },
-      additionalProperties: false,
-    }),
-    claim: form('claim', {
-      type: 'object',
-      properties: {
-        status: {
-          type: ['string', 'array'],
-          items: { enum: CLAIM_STATUSES },
-          if: { type: 'string' },
-          then: { enum: CLAIM_STATUSES },
+      ...combinators('#/$defs/condition'),
+      attr: attrForm,
+      tag: form('tag', name),
+      segment: form('segment', name),
+      policy: form('policy', {
+        type: 'object',
+        properties: {
+          product: { type: ['string', 'array'], items: name },
+          status: { enum: ['active', 'cancelled'] },
+          expiresWithin: duration,
+          expiredWithin: duration,
+          where: { $ref: '#/$defs/whereCondition' },
         },
-        within: duration,
-        minAmount: { type: 'number' },
-      },
-      additionalProperties: false,
-    }),
-    event: form(
-      'event',
-      name,
-      {
-        within: duration,
-        count: {
-          type: 'object',
-          properties: Object.fromEntries(
-            COUNT_OPS.map((op) => [op, { type: 'integer', minimum: 0 }]),
-          ),
-          additionalProperties: false,
-          minProperties: 1,
-          'x-messages': {
-            minProperties: `must give at least one of ${COUNT_OPS.join(', ')} (or leave count out)`,
+        additionalProperties: false,
+      }),
+      claim: form('claim', {
+        type: 'object',
+        properties: {
+          status: {
+            type: ['string', 'array'],
+            items: { enum: CLAIM_STATUSES },
+            if: { type: 'string' },
+            then: { enum: CLAIM_STATUSES },
+          },
+          within: duration,
+          minAmount: { type: 'number' },
+        },
+        additionalProperties: false,
+      }),
+      event: form(
+        'event',
+        name,
+        {
+          within: duration,
+          count: {
+            type: 'object',
+            properties: Object.fromEntries(
+              COUNT_OPS.map((op) => [op, { type: 'integer', minimum: 0 }]),
+            ),
+            additionalProperties: false,
+            minProperties: 1,
+            'x-messages': {
+              minProperties: `must give at least one of ${COUNT_OPS.join(', ')} (or leave count out)`,
+            },
           },
         },
-      },
-      ['within'],
-    ),
+        ['within'],
+      ),
     },
     'a condition',
   ),
@@ -140,7 +140,10 @@ const condition = {
 const whereCondition = {
   type: 'object',
   anyOf: WHERE_FORMS.map((key) => ({ required: [key] })),
-  allOf: branches({ ...combinators('#/$defs/whereCondition'), attr: attrForm }, 'a where condition'),
+  allOf: branches(
+    { ...combinators('#/$defs/whereCondition'), attr: attrForm },
+    'a where condition',
+  ),
   'x-messages': {
     anyOf: 'must be an attr, all, any or not form (where tests the policy attrs only)',
     type: 'must be a condition object',
@@ -150,19 +153,22 @@ const whereCondition = {
 const on = {
   type: 'object',
   anyOf: ['event', 'enter', 'exit', 'broadcast'].map((key) => ({ required: [key] })),
-  allOf: branches({
-    event: form('event', { enum: [...CUSTOMER_EVENT_TYPES] }, { action: name }),
-    enter: form('enter', name),
-    exit: form('exit', name),
-    broadcast: form('broadcast', name, {
-      match: {
-        type: 'object',
-        properties: { attr: name, prop: name },
-        required: ['attr', 'prop'],
-        additionalProperties: false,
-      },
-    }),
-  }, 'an ON'),
+  allOf: branches(
+    {
+      event: form('event', { enum: [...CUSTOMER_EVENT_TYPES] }, { action: name }),
+      enter: form('enter', name),
+      exit: form('exit', name),
+      broadcast: form('broadcast', name, {
+        match: {
+          type: 'object',
+          properties: { attr: name, prop: name },
+          required: ['attr', 'prop'],
+          additionalProperties: false,
+        },
+      }),
+    },
+    'an ON',
+  ),
   'x-messages': {
     anyOf:
       'must be one of {"event": TYPE}, {"enter": SEGMENT}, {"exit": SEGMENT}, {"broadcast": TOPIC}',
@@ -184,7 +190,7 @@ export const ruleSchema = {
   'x-messages': { type: 'must be a rule object' },
   allOf: [
     {
-      if: { properties: { kind: { const: 'segment' } }, required: ['kind'] },
+      if: { type: 'object', properties: { kind: { const: 'segment' } }, required: ['kind'] },
       then: {
         properties: { ...common, when: { $ref: '#/$defs/condition' } },
         required: ['when'],
@@ -192,7 +198,7 @@ export const ruleSchema = {
       },
     },
     {
-      if: { properties: { kind: { const: 'trigger' } }, required: ['kind'] },
+      if: { type: 'object', properties: { kind: { const: 'trigger' } }, required: ['kind'] },
       then: {
         properties: {
           ...common,

@@ -29,6 +29,7 @@ function schemaValidator(): ValidateFunction {
       strictRequired: false,
     });
     ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
+    ajv.addKeyword({ keyword: 'x-forms', schemaType: 'object' });
     compiled = ajv.compile(ruleSchema);
   }
   return compiled;
@@ -45,12 +46,14 @@ function schemaProblem(error: ErrorObject, data: unknown): RuleProblem | undefin
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
-      const forms = (error.parentSchema as { 'x-forms'?: { label: string; keys: string[] } })['x-forms'];
+      const forms = (error.parentSchema as { 'x-forms'?: { label: string; keys: string[] } })[
+        'x-forms'
+      ];
       const extra = String(params.additionalProperty);
       if (forms !== undefined && forms.keys.includes(extra)) {
         return {
           path: childPath(path, extra),
-          message: `${forms.label} has exactly one form, and this object has more; split them with all or any`,
+          message: `${forms.label} takes exactly one form, and this object has several`,
         };
       }
       const allowed = Object.keys(

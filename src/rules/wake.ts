@@ -4,8 +4,9 @@ import type { RuleSet } from './rule-set.js';
 /**
  * The smallest instant after `now` at which some segment's truth may change by time alone, or
  * Infinity. Candidates come from each time-dependent leaf (policy endDate - D, endDate,
- * endDate + D; claim statusTs, statusTs + D; behaviour ts + D for events in a window); an instant
- * where nothing flips is possible, a skipped one is not.
+ * endDate + D; claim statusTs, statusTs + D; for an event window, the ts + D of the event whose
+ * leaving brings the count to a value a count check turns on); an instant where nothing flips is
+ * possible, a skipped one is not.
  */
 export function nextFlip(state: CustomerState, now: number, ruleSet: RuleSet): number {
   let next = Infinity;

@@ -17,3 +17,5 @@ export type { DeadLetterLine, ReplayOptions, ReplayResult } from './replay.js';
 export { buildTouchstreamTopology, DEFAULT_TOPICS, RULE_ENGINE_NODE, STORES } from './touchstream-topology.js';
 export type { TouchstreamTopics, TouchstreamTopologyOptions } from './touchstream-topology.js';
 export { processBatch } from './process-batch.js';
+export { KafkaStreams, planTopics } from './kafka/index.js';
+export type { KafkaStreamsOptions, ProcessingGuarantee, RuntimeLogger, RuntimeState, TaskStatus, TopicPlan } from './kafka/index.js';

@@ -40,6 +40,10 @@ export type StoreStatus = 'opening' | 'open' | 'closing' | 'closed';
 export interface KeyValueStore<V> {
   readonly name: string;
   readonly status: StoreStatus;
+  /**
+   * May return the store's cached object itself: do not mutate it unless you `put` it back, or
+   * the change may or may not reach the backend and the changelog.
+   */
   get(key: string): V | undefined;
   /** One value (or undefined) per key, in the order asked. */
   getMany(keys: readonly string[]): (V | undefined)[];
@@ -48,7 +52,10 @@ export interface KeyValueStore<V> {
   /** Entries in key order within the range. Sees every write made so far, flushed or not. */
   range(range?: KeyRange): AsyncIterableIterator<Entry<V>>;
   /** Entries whose key starts with `prefix`, in key order. */
-  prefix(prefix: string, options?: { limit?: number; reverse?: boolean }): AsyncIterableIterator<Entry<V>>;
+  prefix(
+    prefix: string,
+    options?: { limit?: number; reverse?: boolean },
+  ): AsyncIterableIterator<Entry<V>>;
   /** A cheap estimate of the number of keys (exact for the in-memory backend). */
   approximateCount(): Promise<number>;
 }
@@ -102,4 +109,30 @@ export interface StoreMetrics {
   flushes: number;
   flushedEntries: number;
   expired: number;
+}
+
+/** One operation of an atomic write batch to a bytes store; a null value deletes the key. */
+export interface WriteOp {
+  key: string;
+  value: Bytes | null;
+  /** When the change was made (stream time); the change-logging layer carries it to the changelog. */
+  timestamp?: number;
+}
+
+/**
+ * A position in a scan of a bytes store. `next(max)` resolves to up to `max` further entries in
+ * order, and to an empty array once the range is exhausted.
+ */
+export interface StoreCursor {
+  next(max: number): Promise<Entry<Bytes>[]>;
+  close(): Promise<void>;
+}
+
+/** One record read back from a changelog topic during restore. */
+export interface RestoreRecord {
+  key: string;
+  /** null: a tombstone, the key is deleted. */
+  value: Bytes | null;
+  /** The record's offset in the changelog partition. */
+  offset: number;
 }

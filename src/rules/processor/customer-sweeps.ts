@@ -33,13 +33,20 @@ export class BackfillJob implements EngineJob {
 
   async step(): Promise<boolean> {
     const keys: string[] = [];
-    const range = this.cursor === undefined ? { limit: this.chunk } : { gt: this.cursor, limit: this.chunk };
+    const range =
+      this.cursor === undefined ? { limit: this.chunk } : { gt: this.cursor, limit: this.chunk };
     for await (const entry of this.customers.range(range)) keys.push(entry.key);
     for (const key of keys) {
       const state = this.customers.get(key);
       if (state === undefined) continue;
       const out = onRulesChanged(state, this.before, this.after, this.changedIds, this.at);
-      this.processor.visitForRuleChange(state, out.transitions, out.occurrences, this.at, this.reindex);
+      this.processor.visitForRuleChange(
+        state,
+        out.transitions,
+        out.occurrences,
+        this.at,
+        this.reindex,
+      );
     }
     this.visited += keys.length;
     const done = keys.length < this.chunk;
@@ -69,7 +76,9 @@ export class BroadcastJob implements EngineJob {
     private readonly at: number,
     private readonly chunk = DEFAULT_CHUNK,
   ) {
-    this.fullScan = triggers.some((trigger) => (trigger.on as { match?: unknown }).match === undefined);
+    this.fullScan = triggers.some(
+      (trigger) => (trigger.on as { match?: unknown }).match === undefined,
+    );
   }
 
   async step(): Promise<boolean> {
@@ -84,7 +93,9 @@ export class BroadcastJob implements EngineJob {
     const found = new Set<string>();
     for (const trigger of this.triggers) {
       const match = (trigger.on as { match: { attr: string; prop: string } }).match;
-      const value = Object.hasOwn(this.event.props, match.prop) ? this.event.props[match.prop] : undefined;
+      const value = Object.hasOwn(this.event.props, match.prop)
+        ? this.event.props[match.prop]
+        : undefined;
       const prefix = indexPrefix(match.attr, value);
       if (prefix === undefined) continue;
       for await (const entry of this.index.prefix(prefix)) found.add(customerOfIndexKey(entry.key));
@@ -95,7 +106,10 @@ export class BroadcastJob implements EngineJob {
 
   private async scanStep(): Promise<boolean> {
     const keys: string[] = [];
-    const range = this.scanCursor === undefined ? { limit: this.chunk } : { gt: this.scanCursor, limit: this.chunk };
+    const range =
+      this.scanCursor === undefined
+        ? { limit: this.chunk }
+        : { gt: this.scanCursor, limit: this.chunk };
     for await (const entry of this.customers.range(range)) keys.push(entry.key);
     for (const key of keys) this.visit(key);
     if (keys.length > 0) this.scanCursor = keys[keys.length - 1];

@@ -23,7 +23,14 @@ import { applyRecord } from '../phases.js';
 import { compileRules, withRule, withoutRule } from '../rule-set.js';
 import type { RuleSet } from '../rule-set.js';
 import { DEFAULT_RETENTION_MS, validateRule } from '../rule-validator.js';
-import type { BroadcastEvent, CustomerEvent, Occurrence, Rule, Touch, Transition } from '../types.js';
+import type {
+  BroadcastEvent,
+  CustomerEvent,
+  Occurrence,
+  Rule,
+  Touch,
+  Transition,
+} from '../types.js';
 import { nextWake } from '../wake.js';
 import { BroadcastIndex } from './broadcast-index.js';
 import { BackfillJob, BroadcastJob } from './customer-sweeps.js';
@@ -94,7 +101,10 @@ export class RuleEngineProcessor {
       if (checked.ok) rules.push(checked.rule);
     }
     this.ruleSet = compileRules(rules, { retentionMs: this.retentionMs });
-    this.index = new BroadcastIndex(context.getStore<Uint8Array>(this.options.stores.broadcastIndex), this.indexedAttributes());
+    this.index = new BroadcastIndex(
+      context.getStore<Uint8Array>(this.options.stores.broadcastIndex),
+      this.indexedAttributes(),
+    );
   }
 
   process(record: EngineRecord<unknown, unknown>): void {
@@ -110,7 +120,9 @@ export class RuleEngineProcessor {
         return;
       case 'rule.upsert':
       case 'rule.delete':
-        throw new RuleEventError(`${event.type} belongs on the rules topic, not with customer events`);
+        throw new RuleEventError(
+          `${event.type} belongs on the rules topic, not with customer events`,
+        );
       default:
         this.applyCustomerEvent(event, at);
     }
@@ -142,13 +154,18 @@ export class RuleEngineProcessor {
     if (record.value === undefined || record.value === null) {
       after = withoutRule(before, id);
     } else {
-      const checked = validateRule(record.value, { retentionMs: this.retentionMs, existingRules: before.rules });
+      const checked = validateRule(record.value, {
+        retentionMs: this.retentionMs,
+        existingRules: before.rules,
+      });
       if (!checked.ok) {
         this.reject(id, at, checked.errors);
         return;
       }
       if (checked.rule.id !== id) {
-        this.reject(id, at, [{ path: '$.id', message: `must equal the record key ${JSON.stringify(id)}` }]);
+        this.reject(id, at, [
+          { path: '$.id', message: `must equal the record key ${JSON.stringify(id)}` },
+        ]);
         return;
       }
       if (JSON.stringify(before.rules.get(id)) === JSON.stringify(checked.rule)) return;
@@ -157,12 +174,15 @@ export class RuleEngineProcessor {
     if (after === before) return;
     this.ruleSet = after;
     const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
+    // A deleted trigger's pending firings and cap history go with it: a later rule with its id starts clean.
+    const triggerDeleted = before.triggers.has(id) && !after.triggers.has(id);
     const newAttributes = this.indexedAttributes();
     const reindex = [...newAttributes].some((attr) => !this.index.attributes.has(attr));
     this.index.setAttributes(newAttributes);
-    if (touchesSegments || reindex) {
+    if (touchesSegments || triggerDeleted || reindex) {
+      const changed = touchesSegments || triggerDeleted ? [id] : [];
       this.context.runInBackground(
-        new BackfillJob(this, this.customers, before, after, touchesSegments ? [id] : [], at, reindex, this.options.sweepChunk),
+        new BackfillJob(this, this.customers, before, after, changed, at, reindex, this.options.sweepChunk),
       );
     }
   }
@@ -181,7 +201,13 @@ export class RuleEngineProcessor {
   // --- used by the sweeps ---------------------------------------------------------------------
 
   /** @internal a backfill visit: the rule change, then this instant's triggers. */
-  visitForRuleChange(state: CustomerState, transitions: Transition[], occurrences: Occurrence[], at: number, reindex: boolean): void {
+  visitForRuleChange(
+    state: CustomerState,
+    transitions: Transition[],
+    occurrences: Occurrence[],
+    at: number,
+    reindex: boolean,
+  ): void {
     this.emitTransitions(transitions);
     this.fireWithHeld(state, occurrences, at);
     if (reindex) this.index.update(state.customerId, undefined, state.attrs);
@@ -215,14 +241,25 @@ export class RuleEngineProcessor {
     const out = applyRecord(state, event, at, this.ruleSet);
     this.emitTransitions(out.transitions);
     this.fireWithHeld(state, out.occurrences, at);
-    if (event.type === 'customer.profile' || !known) this.index.update(state.customerId, before, state.attrs);
+    if (event.type === 'customer.profile' || !known)
+      this.index.update(state.customerId, before, state.attrs);
     this.save(state, at);
   }
 
   private startBroadcast(event: BroadcastEvent, at: number): void {
     const triggers = this.ruleSet.triggersByBroadcast.get(event.topic);
     if (triggers === undefined || triggers.length === 0) return;
-    this.context.runInBackground(new BroadcastJob(this, this.customers, this.indexStore(), triggers, event, at, this.options.sweepChunk));
+    this.context.runInBackground(
+      new BroadcastJob(
+        this,
+        this.customers,
+        this.indexStore(),
+        triggers,
+        event,
+        at,
+        this.options.sweepChunk,
+      ),
+    );
   }
 
   private fireWithHeld(state: CustomerState, occurrences: Occurrence[], at: number): void {
@@ -251,23 +288,38 @@ export class RuleEngineProcessor {
 
   private emitTransitions(transitions: readonly Transition[]): void {
     for (const transition of transitions) {
-      this.context.forward({ key: transition.customerId, value: transition, timestamp: transition.at }, this.options.outputs.transitions);
+      this.context.forward(
+        { key: transition.customerId, value: transition, timestamp: transition.at },
+        this.options.outputs.transitions,
+      );
     }
   }
 
   private emitTouches(touches: readonly Touch[]): void {
     for (const touch of touches) {
-      this.context.forward({ key: touch.customerId, value: touch, timestamp: touch.at }, this.options.outputs.touches);
+      this.context.forward(
+        { key: touch.customerId, value: touch, timestamp: touch.at },
+        this.options.outputs.touches,
+      );
     }
   }
 
   private reject(ruleId: string, at: number, errors: { path: string; message: string }[]): void {
     const first = errors[0] ?? { path: '$', message: 'rejected' };
-    const rejection: RuleRejection = { at, ruleId, path: first.path, message: first.message, errors };
+    const rejection: RuleRejection = {
+      at,
+      ruleId,
+      path: first.path,
+      message: first.message,
+      errors,
+    };
     this.options.onRuleRejected?.(rejection);
     // Every task sees every rule; one of them reports it.
     if (this.context.partition === 0) {
-      this.context.forward({ key: ruleId, value: rejection, timestamp: Number.isFinite(at) ? at : 0 }, this.options.outputs.rejections);
+      this.context.forward(
+        { key: ruleId, value: rejection, timestamp: Number.isFinite(at) ? at : 0 },
+        this.options.outputs.rejections,
+      );
     }
   }
 

@@ -185,6 +185,42 @@ describe('bad input', () => {
       ),
       frame(22, 0, (w) => w.nullableString('tx').int32(60000)),
       frame(32, 1, (w) => w.int32(1).int8(2).string('fuzz').int32(-1).boolean(false)),
+      frame(14, 1, (w) =>
+        w.string('g').int32(1).string('m').int32(1).string('m').bytes(Buffer.alloc(8)),
+      ),
+      frame(8, 3, (w) =>
+        w
+          .string('g')
+          .int32(-1)
+          .string('')
+          .int64(-1)
+          .int32(1)
+          .string('fuzz')
+          .int32(1)
+          .int32(0)
+          .int64(3)
+          .nullableString(null),
+      ),
+      frame(9, 3, (w) => w.string('g').int32(1).string('fuzz').int32(2).int32(0).int32(1)),
+      frame(24, 0, (w) =>
+        w.string('tx').int64(1000).int16(0).int32(1).string('fuzz').int32(1).int32(0),
+      ),
+      frame(28, 0, (w) =>
+        w
+          .string('tx')
+          .string('g')
+          .int64(1000)
+          .int16(0)
+          .int32(1)
+          .string('fuzz')
+          .int32(1)
+          .int32(0)
+          .int64(1)
+          .nullableString('m'),
+      ),
+      frame(26, 0, (w) => w.string('tx').int64(1000).int16(0).boolean(true)),
+      frame(37, 0, (w) => w.int32(1).string('fuzz').int32(3).int32(-1).int32(100).boolean(true)),
+      frame(2, 2, (w) => w.int32(-1).int8(1).int32(1).string('fuzz').int32(1).int32(0).int64(-2)),
     ];
     const cases: Buffer[] = [];
     for (const sample of samples) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -75,6 +75,9 @@ describe('persistence in a data directory', () => {
       broker.records(topic, 0).map((r) => r.value?.toString()),
       ['one', 'three'],
     );
+    // The offsets file is compacted on start: one line per committed partition.
+    const lines = readFileSync(join(dataDir, 'offsets.jsonl'), 'utf8').split('\n').filter(Boolean);
+    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { p: number }).p).sort(), [0, 1]);
 
     const producer2 = kafka.producer();
     await producer2.connect();

@@ -1,0 +1,494 @@
+/**
+ * The Kafka runtime: runs a topology as one member of a kafkajs consumer group named by the
+ * application id, with Kafka Streams' guarantees.
+ *
+ *  - One task per assigned partition of each sub-topology; co-partitioned inputs share a task
+ *    (the group's assigner keeps every topic's partition p on one member).
+ *  - A task opens its stores and restores them from `<applicationId>-<store>-changelog` (from its
+ *    checkpoint to the end) before it processes anything.
+ *  - Exactly-once by default: after each fetched batch, one transaction holds the outputs, the
+ *    changelog records, the dead letters and the consumed offsets. Under exactly-once the
+ *    checkpoint file is written only on a clean close: after a crash the local state may hold
+ *    writes of an aborted transaction, so the task restores from the changelog in full.
+ *  - Global tables are read whole by every instance before processing starts, then followed.
+ *  - Broadcast inputs are copied by whichever member owns their partition to every partition of a
+ *    fan-out topic, inside its transaction, so that every task reads each broadcast once.
+ *  - Wall-clock timers fire on an interval, with or without records arriving.
+ */
+import { AssignerProtocol } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, TopicMessages } from 'kafkajs';
+import { copartitionedAssigner, decodeAssignmentInfo, ensureTopics, partitionCounts, PartitionReader, toHeaders } from '../../io/index.js';
+import type { AssignmentInfo } from '../../io/index.js';
+import type { StoreSpec } from '../../state/index.js';
+import type { Topology } from '../../topology/index.js';
+import { errorMessage } from '../../errors/index.js';
+import { RuntimeError } from '../errors.js';
+import { GlobalStateHost } from '../global-state.js';
+import { processBatch } from '../process-batch.js';
+import type { ConsumedRecord } from '../records.js';
+import { formatTaskId } from '../stream-task.js';
+import { TaskHost, changelogTopic } from '../task-host.js';
+import type { RestoreProgress } from '../task-host.js';
+import { TIMER_STORE } from '../task-state-port.js';
+import { bytesSerde, openTaskState } from '../task-state.js';
+import { planTopics } from './internal-topics.js';
+import type { TopicPlan } from './internal-topics.js';
+import { KafkaCollector } from './kafka-collector.js';
+import { SerialQueue } from './serial-queue.js';
+
+export type ProcessingGuarantee = 'exactly_once' | 'at_least_once';
+
+export interface RuntimeLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface KafkaStreamsOptions {
+  kafka: Kafka;
+  applicationId: string;
+  /** Stable across restarts of this instance: names its transactional id and readers' groups. */
+  instanceId: string;
+  topology: Topology;
+  stateDir: string;
+  processingGuarantee?: ProcessingGuarantee;
+  deadLetterTopic: string;
+  /** Where this instance's API answers, announced to the group for interactive queries. */
+  apiAddress?: string;
+  wallClockIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  clock?: () => number;
+  logger?: RuntimeLogger;
+  onRestoreProgress?(progress: RestoreProgress): void;
+  onCommit?(info: { records: number; offsets: number; ms: number }): void;
+  onRebalance?(info: { assigned: string[]; revoked: string[] }): void;
+}
+
+export type RuntimeState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+export interface TaskStatus {
+  taskId: string;
+  state: 'restoring' | 'running';
+  processed: number;
+  deadLetters: number;
+}
+
+const silentLogger: RuntimeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class KafkaStreams {
+  private currentState: RuntimeState = 'created';
+  private readonly guarantee: ProcessingGuarantee;
+  private readonly logger: RuntimeLogger;
+  private readonly clock: () => number;
+  private readonly queue = new SerialQueue();
+  private readonly hosts = new Map<string, TaskHost>();
+  private readonly opening = new Map<string, Promise<TaskHost>>();
+  private readonly timerStore: StoreSpec;
+  private collector: KafkaCollector;
+  private plan!: TopicPlan;
+  private admin!: Admin;
+  private producer!: Producer;
+  private consumer!: Consumer;
+  private restoreReader: PartitionReader | undefined;
+  private globalReader: PartitionReader | undefined;
+  private globals!: GlobalStateHost;
+  private wallTimer: NodeJS.Timeout | undefined;
+  private assignment: AssignmentInfo = { owners: {}, instances: {} };
+  private failure: unknown;
+
+  constructor(private readonly options: KafkaStreamsOptions) {
+    this.guarantee = options.processingGuarantee ?? 'exactly_once';
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? Date.now;
+    this.collector = new KafkaCollector(options.deadLetterTopic);
+    this.timerStore = { name: TIMER_STORE, backend: 'leveldb', valueSerde: bytesSerde, changelog: true };
+  }
+
+  get state(): RuntimeState {
+    return this.currentState;
+  }
+
+  /** Tasks of this instance and whether each is still restoring. */
+  tasks(): TaskStatus[] {
+    const statuses: TaskStatus[] = [];
+    for (const taskId of this.opening.keys()) {
+      const host = this.hosts.get(taskId);
+      statuses.push({
+        taskId,
+        state: host === undefined ? 'restoring' : 'running',
+        processed: host?.task.counters.processed ?? 0,
+        deadLetters: host?.task.counters.deadLetters ?? 0,
+      });
+    }
+    return statuses;
+  }
+
+  /** Partition -> API address of its owner, from the last rebalance. */
+  partitionOwners(): Readonly<Record<number, string>> {
+    return this.assignment.owners;
+  }
+
+  /** The running task of a partition of the given sub-topology, if this instance owns it. */
+  taskHost(subTopology: number, partition: number): TaskHost | undefined {
+    return this.hosts.get(formatTaskId({ subTopology, partition }));
+  }
+
+  globalStore(name: string) {
+    return this.globals.store(name);
+  }
+
+  async start(): Promise<void> {
+    if (this.currentState !== 'created') throw new RuntimeError('TS_RUNTIME_STATE', `cannot start a runtime that is ${this.currentState}`);
+    this.currentState = 'starting';
+    const { kafka, applicationId, topology } = this.options;
+    try {
+      this.admin = kafka.admin();
+      await this.admin.connect();
+      const inputs = topology
+        .sourceTopics()
+        .filter((topic) => !topology.definition.repartitionTopics.includes(topic));
+      const counts = await partitionCounts(this.admin, [...inputs, ...topology.globalTables.map((table) => table.topic)]);
+      this.plan = planTopics(topology, applicationId, counts, this.timerStore);
+      await ensureTopics(this.admin, [
+        ...this.plan.requirements,
+        { topic: this.options.deadLetterTopic, partitions: 1 },
+      ]);
+      await this.startGlobals(counts);
+      const changelogs = this.plan.requirements.filter((r) => r.topic.endsWith('-changelog')).map((r) => r.topic);
+      if (changelogs.length > 0) {
+        this.restoreReader = await PartitionReader.start(kafka, {
+          groupId: `${applicationId}-restore-${this.options.instanceId}`,
+          topics: changelogs,
+        });
+      }
+      this.producer =
+        this.guarantee === 'exactly_once'
+          ? kafka.producer({ transactionalId: `${applicationId}-${this.options.instanceId}`, maxInFlightRequests: 1, idempotent: true })
+          : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+      await this.startConsumer();
+      this.wallTimer = setInterval(() => void this.punctuate(), this.options.wallClockIntervalMs ?? 1_000);
+      this.currentState = 'running';
+    } catch (error) {
+      this.currentState = 'failed';
+      this.failure = error;
+      await this.shutdown(false).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.currentState === 'stopped' || this.currentState === 'stopping') return;
+    this.currentState = 'stopping';
+    await this.shutdown(true);
+    this.currentState = 'stopped';
+  }
+
+  // --- start-up --------------------------------------------------------------------------------
+
+  private async startGlobals(counts: Map<string, number>): Promise<void> {
+    const { kafka, applicationId, topology } = this.options;
+    this.globals = await GlobalStateHost.open(topology, undefined, (table, record, error) => {
+      this.logger.warn({ table, topic: record.topic, offset: record.offset, error: errorMessage(error) }, 'global table record skipped');
+    });
+    const tables = topology.globalTables;
+    if (tables.length === 0) return;
+    await ensureTopics(
+      this.admin,
+      tables.filter((table) => !counts.has(table.topic)).map((table) => ({ topic: table.topic, partitions: 1, compact: true })),
+    );
+    this.globalReader = await PartitionReader.start(kafka, {
+      groupId: `${applicationId}-global-${this.options.instanceId}`,
+      topics: tables.map((table) => table.topic),
+    });
+    for (const table of tables) {
+      const partitions = (await partitionCounts(this.admin, [table.topic])).get(table.topic) ?? 1;
+      const all = Array.from({ length: partitions }, (_, partition) => partition);
+      for (const partition of all) {
+        for await (const batch of this.globalReader.read(table.topic, partition, 0)) {
+          for (const record of batch) this.globals.apply(table.name, { topic: table.topic, partition, ...record });
+        }
+      }
+      this.globalReader.follow(table.topic, all, (records, partition) =>
+        this.queue.run(async () => {
+          for (const record of records) {
+            const change = this.globals.apply(table.name, { topic: table.topic, partition, ...record });
+            if (change === undefined) continue;
+            for (const host of this.hosts.values()) host.task.globalUpdate(table.name, change.key, change.value, record.timestamp);
+          }
+          for (const host of this.hosts.values()) await this.settle(host);
+          await this.commit(new Map());
+        }),
+      );
+    }
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, applicationId, instanceId, apiAddress } = this.options;
+    this.consumer = kafka.consumer({
+      groupId: applicationId,
+      partitionAssigners: [copartitionedAssigner({ instanceId, apiAddress })],
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      void this.queue.run(() => this.reconcile(event.payload.memberAssignment));
+      void this.refreshOwners();
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.logger.error({ error: String(event.payload.error) }, 'consumer crashed');
+    });
+    await this.consumer.connect();
+    for (const topic of this.plan.subscriptions) await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  // --- rebalances ------------------------------------------------------------------------------
+
+  /** Opens the tasks of the new assignment (restoring them) and closes those no longer ours. */
+  private async reconcile(memberAssignment: Record<string, number[]>): Promise<void> {
+    const wanted = new Set<string>();
+    for (const [topic, partitions] of Object.entries(memberAssignment)) {
+      const source = this.plan.sourceOf.get(topic);
+      if (source === undefined || source.fanOutOf !== undefined) continue;
+      for (const partition of partitions) wanted.add(formatTaskId({ subTopology: source.subTopology, partition }));
+    }
+    const revoked = [...this.opening.keys()].filter((taskId) => !wanted.has(taskId));
+    const assigned = [...wanted].filter((taskId) => !this.opening.has(taskId));
+    for (const taskId of revoked) await this.closeTask(taskId, true);
+    for (const taskId of assigned) void this.taskFor(taskId).catch(() => undefined);
+    this.logger.info({ assigned, revoked, tasks: [...wanted] }, 'rebalance');
+    this.options.onRebalance?.({ assigned, revoked });
+  }
+
+  /**
+   * Reads who owns which partition from the group itself: every member's assignment carries the
+   * whole map (see the co-partitioned assigner), so any one member's will do.
+   */
+  private async refreshOwners(): Promise<void> {
+    try {
+      const group = await this.consumer.describeGroup();
+      for (const member of group.members) {
+        const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+        if (decoded !== null) {
+          this.assignment = decodeAssignmentInfo(decoded.userData);
+          return;
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ error: errorMessage(error) }, 'cannot read partition owners from the group');
+    }
+  }
+
+  private taskFor(taskId: string): Promise<TaskHost> {
+    let opening = this.opening.get(taskId);
+    if (opening === undefined) {
+      opening = this.openTask(taskId);
+      this.opening.set(taskId, opening);
+      opening.catch((error: unknown) => {
+        this.opening.delete(taskId);
+        this.logger.error({ taskId, error: errorMessage(error) }, 'task failed to open');
+      });
+    }
+    return opening;
+  }
+
+  private async openTask(taskId: string): Promise<TaskHost> {
+    const [subTopology, partition] = taskId.split('_').map(Number);
+    const started = this.clock();
+    const host = await TaskHost.open({
+      id: { subTopology, partition },
+      applicationId: this.options.applicationId,
+      topology: this.options.topology,
+      stateDir: this.options.stateDir,
+      openState: openTaskState,
+      changelogReader: {
+        read: (topic, p, from) => this.readChangelog(topic, p, from),
+      },
+      collector: this.collector,
+      timerStoreSpec: this.timerStore,
+      resolveTopic: (topic, internal) => this.plan.resolve(topic, internal),
+      partitionsFor: (topic) => this.partitionsFor(topic),
+      globalStore: (name) => this.globals.store(name),
+      wallClock: this.clock,
+      onRestoreProgress: this.options.onRestoreProgress,
+    });
+    if (this.guarantee === 'exactly_once') {
+      // While the task runs its local state may get ahead of what is committed; only a clean close
+      // writes a checkpoint again.
+      await host.state.writeCheckpoint({});
+    }
+    this.hosts.set(taskId, host);
+    this.logger.info({ taskId, restored: host.restored, ms: this.clock() - started }, 'task restored');
+    return host;
+  }
+
+  private async *readChangelog(topic: string, partition: number, fromOffset: number) {
+    if (this.restoreReader === undefined) return;
+    for await (const batch of this.restoreReader.read(topic, partition, fromOffset)) {
+      yield batch.map((record) => ({ key: record.key === null ? '' : record.key.toString('utf8'), value: record.value, offset: record.offset }));
+    }
+  }
+
+  private async closeTask(taskId: string, clean: boolean): Promise<void> {
+    const opening = this.opening.get(taskId);
+    this.opening.delete(taskId);
+    if (opening === undefined) return;
+    const host = await opening.catch(() => undefined);
+    this.hosts.delete(taskId);
+    if (host === undefined) return;
+    if (clean) {
+      await host.close({ commit: true });
+    } else {
+      await host.state.wipe();
+    }
+  }
+
+  private partitionsFor(topic: string): number {
+    for (const requirement of this.plan.requirements) if (requirement.topic === topic) return requirement.partitions;
+    const source = this.plan.sourceOf.get(topic);
+    if (source !== undefined) return this.plan.tasks.get(source.subTopology) ?? 1;
+    return Math.max(1, ...this.plan.tasks.values());
+  }
+
+  // --- processing ------------------------------------------------------------------------------
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    await this.queue.run(async () => {
+      const source = this.plan.sourceOf.get(batch.topic);
+      if (source === undefined) return;
+      if (source.fanOutOf !== undefined) {
+        this.fanOut(batch.topic, batch.messages);
+      } else {
+        const host = await this.awaitTask(formatTaskId({ subTopology: source.subTopology, partition: batch.partition }), payload);
+        const records: ConsumedRecord[] = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: Number(message.offset),
+          key: message.key,
+          value: message.value,
+          timestamp: Number(message.timestamp),
+          headers: message.headers === undefined ? undefined : toHeaders(message.headers),
+        }));
+        await processBatch(host, records);
+        await this.settle(host);
+      }
+      const next = String(Number(batch.lastOffset()) + 1);
+      await this.commit(new Map([[batch.topic, [{ partition: batch.partition, offset: next }]]]));
+      payload.resolveOffset(batch.lastOffset());
+    });
+    await payload.heartbeat();
+  }
+
+  /** Waits for a task to finish restoring, heartbeating so the group does not drop this member. */
+  private async awaitTask(taskId: string, payload: EachBatchPayload): Promise<TaskHost> {
+    const opening = this.taskFor(taskId);
+    let done = false;
+    void opening.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await Promise.race([opening.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      if (!done) await payload.heartbeat();
+    }
+    return opening;
+  }
+
+  private fanOut(topic: string, messages: EachBatchPayload['batch']['messages']): void {
+    const target = this.plan.fanOut.get(topic) as string;
+    const partitions = this.partitionsFor(target);
+    for (const message of messages) {
+      for (let partition = 0; partition < partitions; partition += 1) {
+        this.collector.send({
+          topic: target,
+          partition,
+          key: message.key,
+          value: message.value,
+          timestamp: Number(message.timestamp),
+          headers: message.headers === undefined ? undefined : toHeaders(message.headers),
+        });
+      }
+    }
+  }
+
+  /** Runs a task's background jobs (backfills, broadcasts) to the end. */
+  private async settle(host: TaskHost): Promise<void> {
+    while (host.task.hasBackgroundWork()) await host.task.runBackgroundStep();
+  }
+
+  private async punctuate(): Promise<void> {
+    if (this.currentState !== 'running') return;
+    await this.queue
+      .run(async () => {
+        const now = this.clock();
+        for (const host of this.hosts.values()) {
+          await host.task.punctuateWallClockLoading(now);
+          await host.state.expire(host.task.streamTime(), now);
+          await this.settle(host);
+        }
+        await this.commit(new Map());
+      })
+      .catch((error: unknown) => this.logger.error({ error: errorMessage(error) }, 'wall-clock punctuation failed'));
+  }
+
+  /**
+   * Flushes every task's stores (their changelog records join the outputs), then sends everything
+   * with the consumed offsets: one transaction under exactly-once.
+   */
+  private async commit(offsets: Map<string, { partition: number; offset: string }[]>): Promise<void> {
+    const started = this.clock();
+    for (const host of this.hosts.values()) await host.state.flush();
+    const records = this.collector.size;
+    if (records === 0 && offsets.size === 0) return;
+    const topicMessages: TopicMessages[] = this.collector.drain();
+    const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
+    try {
+      if (this.guarantee === 'exactly_once') {
+        const transaction = await this.producer.transaction();
+        try {
+          if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages });
+          if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: this.options.applicationId, topics });
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          throw error;
+        }
+      } else {
+        if (topicMessages.length > 0) await this.producer.sendBatch({ topicMessages });
+        if (topics.length > 0) await this.consumer.commitOffsets(topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))));
+        for (const host of this.hosts.values()) await host.commit();
+      }
+    } catch (error) {
+      this.logger.error({ error: errorMessage(error), records }, 'commit failed');
+      throw new RuntimeError('TS_RUNTIME_COMMIT_FAILED', `commit of ${records} records failed: ${errorMessage(error)}`, { cause: error, retryable: true });
+    }
+    this.options.onCommit?.({ records, offsets: topics.length, ms: this.clock() - started });
+  }
+
+  private async shutdown(clean: boolean): Promise<void> {
+    if (this.wallTimer !== undefined) clearInterval(this.wallTimer);
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.queue.run(async () => {
+      if (clean && this.currentState !== 'failed') await this.commit(new Map()).catch(() => undefined);
+      for (const taskId of [...this.opening.keys()]) await this.closeTask(taskId, clean).catch(() => undefined);
+    });
+    await this.globalReader?.stop().catch(() => undefined);
+    await this.restoreReader?.stop().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.globals?.close().catch(() => undefined);
+    void this.failure;
+  }
+}
+
+export { changelogTopic };

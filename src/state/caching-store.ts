@@ -1,0 +1,400 @@
+/**
+ * The write cache of one store: the layer that turns synchronous per-record reads and writes into
+ * one backend batch per flush.
+ *
+ * - Dirty entries hold deserialized values (or a tombstone) in key order; each is serialized once,
+ *   at flush, so a key written many times between commits costs one serialization, one backend
+ *   write and one changelog record.
+ * - Clean entries (read from, or flushed to, the backend) stay in an LRU of at most `maxEntries`,
+ *   with remembered misses, so a hot key is deserialized once.
+ * - When more than `maxEntries` keys are dirty the store starts a flush by itself. A flush is
+ *   asynchronous, so it starts when the caller next yields to the event loop; a task that writes
+ *   many keys in one synchronous stretch should check `needsFlush` and await `flush()`.
+ * - `range()`/`prefix()` merge the dirty entries with the backend (cache wins on equal keys,
+ *   tombstones hide), so they see every write made before the scan started without flushing.
+ *   A scan that starts while a flush is writing first waits for that flush to land.
+ *   Writes made while a scan runs may or may not be seen by it.
+ *
+ * HAZARD: `get` may return the cached object itself. A caller that mutates it must `put` it back,
+ * or the change may or may not reach the backend and the changelog.
+ */
+import { BPlusTree } from './b-plus-tree.js';
+import type { BytesStore } from './bytes-store.js';
+import {
+  InvalidKeyError,
+  InvalidStateArgumentError,
+  StoreNotOpenError,
+  StoreSerdeError,
+} from './errors.js';
+import { assertRange, compareKeys, isValidKey, prefixRange } from './key-order.js';
+import { LruCache } from './lru-cache.js';
+import { TreeCursor } from './tree-cursor.js';
+import type {
+  Bytes,
+  Entry,
+  KeyRange,
+  KeyValueStore,
+  Serde,
+  StoreMetrics,
+  StoreStatus,
+  WriteOp,
+} from './types.js';
+
+const TOMBSTONE: unique symbol = Symbol('tombstone');
+const ABSENT: unique symbol = Symbol('absent');
+const CACHE_CHUNK = 256;
+const BACKEND_FIRST_CHUNK = 64;
+const BACKEND_MAX_CHUNK = 1024;
+
+interface DirtyEntry<V> {
+  value: V | typeof TOMBSTONE;
+  timestamp: number;
+}
+
+export interface CachingStoreOptions<V> {
+  serde: Serde<V>;
+  /** Most dirty keys before an early flush, and most clean keys kept. */
+  maxEntries: number;
+  metrics: StoreMetrics;
+  /** The time stamped on each write (stream time); it travels to the changelog record. */
+  timestamp: () => number;
+}
+
+export class CachingStore<V> implements KeyValueStore<V> {
+  readonly name: string;
+  private readonly serde: Serde<V>;
+  private readonly maxEntries: number;
+  private readonly metrics: StoreMetrics;
+  private readonly timestamp: () => number;
+  private dirty = new BPlusTree<DirtyEntry<V>>();
+  /** The batch a running flush is writing; still visible to reads until it has landed. */
+  private flushing: BPlusTree<DirtyEntry<V>> | null = null;
+  private readonly clean: LruCache<V | typeof ABSENT>;
+  private flushChain: Promise<void> = Promise.resolve();
+  private earlyFlushQueued = false;
+  private failure: unknown = undefined;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly inner: BytesStore,
+    options: CachingStoreOptions<V>,
+  ) {
+    if (!Number.isSafeInteger(options.maxEntries) || options.maxEntries < 1) {
+      throw new InvalidStateArgumentError(
+        `store ${inner.name}`,
+        `cacheMaxEntries must be a positive integer, got ${String(options.maxEntries)}`,
+      );
+    }
+    this.name = inner.name;
+    this.clean = new LruCache(options.maxEntries);
+    this.serde = options.serde;
+    this.maxEntries = options.maxEntries;
+    this.metrics = options.metrics;
+    this.timestamp = options.timestamp;
+  }
+
+  get status(): StoreStatus {
+    return this.inner.status;
+  }
+
+  /** Keys written since the last flush. */
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  /** More keys are dirty than the cache should hold: the owner should await `flush()` soon. */
+  get needsFlush(): boolean {
+    return this.dirty.size > this.maxEntries;
+  }
+
+  /** Opens the backend; called while a close runs, it opens again once that close is done. */
+  open(): Promise<void> {
+    const closing = this.closing;
+    if (closing !== null) {
+      return closing.then(
+        () => this.open(),
+        () => this.open(),
+      );
+    }
+    return this.inner.open();
+  }
+
+  /** Flushes what is dirty, then closes the backend (which it does even if the flush fails). */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    const closing = this.closeOnce().finally(() => {
+      this.closing = null;
+    });
+    this.closing = closing;
+    return closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    try {
+      if (this.inner.status === 'open') await this.flush();
+    } finally {
+      this.clean.clear();
+      await this.inner.close();
+    }
+  }
+
+  /** Drops every unflushed write and closes the backend (for a task whose state is being wiped). */
+  async discard(): Promise<void> {
+    await this.flushChain;
+    this.dirty = new BPlusTree<DirtyEntry<V>>();
+    this.clean.clear();
+    await this.inner.close();
+  }
+
+  get(key: string): V | undefined {
+    this.check('get', key);
+    // Clean and pending keys never overlap (a write evicts the clean entry, a landed flush only
+    // fills clean for keys not written again), so the O(1) clean lookup can go first.
+    const cached = this.clean.get(key);
+    if (cached !== undefined) {
+      this.metrics.cacheHits++;
+      return cached === ABSENT ? undefined : cached;
+    }
+    const pending =
+      this.dirty.get(key) ?? (this.flushing === null ? undefined : this.flushing.get(key));
+    if (pending !== undefined) {
+      this.metrics.cacheHits++;
+      return pending.value === TOMBSTONE ? undefined : pending.value;
+    }
+    const bytes = this.inner.get(key);
+    const value = bytes === undefined ? undefined : this.deserialize(key, bytes);
+    this.remember(key, value === undefined ? ABSENT : value);
+    return value;
+  }
+
+  getMany(keys: readonly string[]): (V | undefined)[] {
+    const out = new Array<V | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.get(keys[i]);
+    return out;
+  }
+
+  put(key: string, value: V): void {
+    this.checkWritable('put', key);
+    if (value === undefined) {
+      throw new InvalidStateArgumentError(
+        `store ${this.name} put`,
+        `value for key ${JSON.stringify(key)} is undefined; use delete() to remove a key`,
+      );
+    }
+    this.write(key, value);
+  }
+
+  delete(key: string): void {
+    this.checkWritable('delete', key);
+    this.write(key, TOMBSTONE);
+  }
+
+  /**
+   * Writes every dirty entry to the backend in one batch (the change-logging layer below turns it
+   * into one changelog record per key). Flushes run one at a time, in call order; the promise
+   * settles when everything dirty at call time has landed.
+   */
+  flush(): Promise<void> {
+    const run = this.flushChain.then(() => this.flushOnce());
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  range(range: KeyRange = {}): AsyncIterableIterator<Entry<V>> {
+    this.checkOpen('range');
+    assertRange(`store ${this.name} range`, range);
+    return this.merged(range);
+  }
+
+  prefix(
+    prefix: string,
+    options: { limit?: number; reverse?: boolean } = {},
+  ): AsyncIterableIterator<Entry<V>> {
+    this.check('prefix', prefix);
+    return this.range(prefixRange(prefix, options));
+  }
+
+  /** Exact when the backend's count is: the backend's count corrected by the unflushed writes. */
+  async approximateCount(): Promise<number> {
+    this.checkOpen('approximateCount');
+    await this.settle();
+    let count = await this.inner.approximateCount();
+    const keys: string[] = [];
+    const entries: DirtyEntry<V>[] = [];
+    this.dirty.scan(undefined, true, undefined, true, false, Infinity, keys, entries);
+    for (let i = 0; i < keys.length; i++) {
+      const stored = this.inner.get(keys[i]) !== undefined;
+      const live = entries[i].value !== TOMBSTONE;
+      if (stored !== live) count += live ? 1 : -1;
+    }
+    return count;
+  }
+
+  /** Forgets clean entries (after a restore wrote to the backend underneath the cache). */
+  evictClean(keys?: Iterable<string>): void {
+    if (keys === undefined) {
+      this.clean.clear();
+      return;
+    }
+    for (const key of keys) this.clean.delete(key);
+  }
+
+  private write(key: string, value: V | typeof TOMBSTONE): void {
+    this.clean.delete(key);
+    this.dirty.set(key, { value, timestamp: this.timestamp() });
+    if (this.dirty.size > this.maxEntries && !this.earlyFlushQueued) {
+      this.earlyFlushQueued = true;
+      // The failure, if any, is kept in `failure` and thrown by the next write or flush.
+      this.flush().catch(() => undefined);
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
+    this.earlyFlushQueued = false;
+    if (this.failure !== undefined) throw this.failure;
+    const batch = this.dirty;
+    if (batch.size === 0) return;
+    if (this.inner.status !== 'open')
+      throw new StoreNotOpenError(this.name, this.inner.status, 'flush');
+    const keys: string[] = [];
+    const entries: DirtyEntry<V>[] = [];
+    batch.scan(undefined, true, undefined, true, false, Infinity, keys, entries);
+    const ops = new Array<WriteOp>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const entry = entries[i];
+      const value = entry.value === TOMBSTONE ? null : this.serialize(keys[i], entry.value);
+      ops[i] = { key: keys[i], value, timestamp: entry.timestamp };
+    }
+    this.dirty = new BPlusTree<DirtyEntry<V>>();
+    this.flushing = batch;
+    try {
+      await this.inner.write(ops);
+    } catch (error) {
+      // The backend and the changelog may now disagree with the cache: the store is done for.
+      this.failure = error;
+      throw error;
+    }
+    this.flushing = null;
+    this.metrics.flushes++;
+    this.metrics.flushedEntries += ops.length;
+    for (let i = 0; i < keys.length; i++) {
+      if (this.dirty.has(keys[i])) continue;
+      const value = entries[i].value;
+      this.remember(keys[i], value === TOMBSTONE ? ABSENT : value);
+    }
+  }
+
+  /** Waits until no flush is writing, so the backend plus `dirty` is the whole truth. */
+  private async settle(): Promise<void> {
+    for (;;) {
+      // A failed flush leaves its batch in `flushing` for reads; it will never land.
+      if (this.failure !== undefined) throw this.failure;
+      if (this.flushing === null) return;
+      await this.flushChain;
+    }
+  }
+
+  private async *merged(range: KeyRange): AsyncIterableIterator<Entry<V>> {
+    const limit = range.limit ?? Infinity;
+    if (limit === 0) return;
+    await this.settle();
+    const reverse = range.reverse === true;
+    // The tree captured here is either still the dirty set or a batch that landed in the backend
+    // meanwhile; either way, preferring it on equal keys gives the newest value.
+    const cache = new TreeCursor(this.dirty, range);
+    const cacheKeys: string[] = [];
+    const cacheEntries: DirtyEntry<V>[] = [];
+    let ci = 0;
+    let cacheDone = false;
+    const bounds: KeyRange = { reverse };
+    if (range.gt !== undefined) bounds.gt = range.gt;
+    if (range.gte !== undefined) bounds.gte = range.gte;
+    if (range.lt !== undefined) bounds.lt = range.lt;
+    if (range.lte !== undefined) bounds.lte = range.lte;
+    const backend = this.inner.cursor(bounds);
+    let chunk: Entry<Bytes>[] = [];
+    let bi = 0;
+    let backendDone = false;
+    let chunkSize = BACKEND_FIRST_CHUNK;
+    let emitted = 0;
+    try {
+      for (;;) {
+        if (ci >= cacheKeys.length && !cacheDone) {
+          ci = 0;
+          if (cache.nextChunk(CACHE_CHUNK, cacheKeys, cacheEntries) === 0) cacheDone = true;
+        }
+        if (bi >= chunk.length && !backendDone) {
+          bi = 0;
+          chunk = await backend.next(chunkSize);
+          if (chunkSize < BACKEND_MAX_CHUNK) chunkSize *= 2;
+          if (chunk.length === 0) backendDone = true;
+        }
+        const cacheHas = ci < cacheKeys.length;
+        const backendHas = bi < chunk.length;
+        if (!cacheHas && !backendHas) return;
+        let order: number;
+        if (!cacheHas) order = 1;
+        else if (!backendHas) order = -1;
+        else
+          order = reverse
+            ? compareKeys(chunk[bi].key, cacheKeys[ci])
+            : compareKeys(cacheKeys[ci], chunk[bi].key);
+        if (order <= 0) {
+          if (order === 0) bi++;
+          const key = cacheKeys[ci];
+          const value = cacheEntries[ci].value;
+          ci++;
+          if (value === TOMBSTONE) continue;
+          yield { key, value };
+        } else {
+          const entry = chunk[bi++];
+          yield { key: entry.key, value: this.deserialize(entry.key, entry.value) };
+        }
+        if (++emitted >= limit) return;
+      }
+    } finally {
+      await backend.close();
+    }
+  }
+
+  private remember(key: string, value: V | typeof ABSENT): void {
+    this.clean.set(key, value);
+  }
+
+  private serialize(key: string, value: V): Bytes {
+    try {
+      return this.serde.serialize(value);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, key, 'serialize', error);
+    }
+  }
+
+  private deserialize(key: string, bytes: Bytes): V {
+    try {
+      return this.serde.deserialize(bytes);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, key, 'deserialize', error);
+    }
+  }
+
+  private checkOpen(operation: string): void {
+    if (this.inner.status !== 'open')
+      throw new StoreNotOpenError(this.name, this.inner.status, operation);
+  }
+
+  private check(operation: string, key: unknown): void {
+    this.checkOpen(operation);
+    if (!isValidKey(key)) {
+      throw new InvalidKeyError(
+        this.name,
+        key,
+        typeof key === 'string' ? 'has a lone surrogate' : 'is not a string',
+      );
+    }
+  }
+
+  private checkWritable(operation: string, key: unknown): void {
+    this.check(operation, key);
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
