@@ -10,9 +10,11 @@ export async function processBatch(host: TaskHost, records: readonly ConsumedRec
   const task = host.task;
   const state = host.state;
   for (let i = 0; i < records.length; i += 1) {
-    const record = records[i];
-    if (!task.advanceTo(record.timestamp)) await task.advanceToLoading(record.timestamp);
-    task.process(record);
+    const prepared = task.prepare(records[i]);
+    if (prepared === undefined) continue;
+    const timestamp = prepared.decoded.timestamp;
+    if (!task.advanceTo(timestamp)) await task.advanceToLoading(timestamp);
+    task.processPrepared(prepared);
     task.inputProcessed();
     if (state.needsFlush) await state.flush();
   }

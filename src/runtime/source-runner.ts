@@ -13,11 +13,13 @@ export class SourceRunner {
   private readonly keySerde: Serde<unknown>;
   private readonly valueSerde: Serde<unknown>;
   private readonly children: RecordReceiver[] = [];
+  private readonly extract: SourceNode['timestampExtractor'];
 
   constructor(node: SourceNode) {
     this.name = node.name;
     this.keySerde = node.keySerde;
     this.valueSerde = node.valueSerde;
+    this.extract = node.timestampExtractor;
   }
 
   addChild(child: RecordReceiver): void {
@@ -38,7 +40,17 @@ export class SourceRunner {
     } catch (cause) {
       throw decodeError('value', record, cause);
     }
-    return { key, value, timestamp: record.timestamp, headers: record.headers };
+    let timestamp = record.timestamp;
+    if (this.extract !== undefined) {
+      timestamp = this.extract(key, value, record.timestamp);
+      if (!Number.isFinite(timestamp)) {
+        throw new RuntimeError(
+          'TS_RUNTIME_BAD_TIMESTAMP',
+          `the timestamp extractor of ${this.name} gave ${timestamp} for ${record.topic}/${record.partition}@${record.offset}`,
+        );
+      }
+    }
+    return { key, value, timestamp, headers: record.headers };
   }
 
   forward(record: StreamRecord<unknown, unknown>): void {

@@ -8,7 +8,15 @@
  * stay free of per-record promises.
  */
 import { ProcessorRunner, failedNode, firedTimer } from '../operators/index.js';
-import type { BackgroundJob, DurableTimeQueue, RecordMetadata, RecordReceiver, TaskServices, TimerClock } from '../operators/index.js';
+import type {
+  BackgroundJob,
+  DurableTimeQueue,
+  RecordMetadata,
+  RecordReceiver,
+  StreamRecord,
+  TaskServices,
+  TimerClock,
+} from '../operators/index.js';
 import type { KeyValueStore } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
 import { errorCode, errorMessage } from '../errors/index.js';
@@ -52,6 +60,12 @@ export interface StreamTaskOptions {
   wallClock(): number;
   /** Stream time to start from (restored tasks resume where they stopped). */
   initialStreamTime?: number;
+}
+
+export interface PreparedRecord {
+  source: SourceRunner;
+  consumed: ConsumedRecord;
+  decoded: StreamRecord<unknown, unknown>;
 }
 
 export interface TaskCounters {
@@ -154,26 +168,46 @@ export class StreamTask implements TaskServices {
   }
 
   /**
-   * Processes one record of a partitioned source. A record that cannot be decoded, or that a
-   * processor throws on, goes to the dead letters; the task goes on.
+   * Decodes a record and finds its event time, ready for `processPrepared` once stream time has
+   * been moved to it. A record that does not decode goes to the dead letters: undefined.
    */
-  process(record: ConsumedRecord): void {
+  prepare(record: ConsumedRecord): PreparedRecord | undefined {
     const source = this.sourceFor(record.topic);
-    if (!this.advanceTo(record.timestamp)) {
+    try {
+      return { source, consumed: record, decoded: source.decode(record) };
+    } catch (error) {
+      this.deadLetter(record, source.name, error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Processes a prepared record. A processor that throws sends the record to the dead letters;
+   * the task goes on.
+   */
+  processPrepared(prepared: PreparedRecord): void {
+    const { source, consumed, decoded } = prepared;
+    if (!this.advanceTo(decoded.timestamp)) {
       throw new RuntimeError(
         'TS_RUNTIME_TIMERS_NOT_LOADED',
-        `task ${this.taskId}: timers due by ${record.timestamp} must be loaded before ${record.topic}/${record.partition}@${record.offset} (advanceToLoading first)`,
+        `task ${this.taskId}: timers due by ${decoded.timestamp} must be loaded before ${consumed.topic}/${consumed.partition}@${consumed.offset} (advanceToLoading first)`,
       );
     }
-    this.currentRecord = { topic: record.topic, partition: record.partition, offset: record.offset };
+    this.currentRecord = { topic: consumed.topic, partition: consumed.partition, offset: consumed.offset };
     try {
-      source.forward(source.decode(record));
+      source.forward(decoded);
       this.counters.processed += 1;
     } catch (error) {
-      this.deadLetter(record, failedNode(error) ?? source.name, error);
+      this.deadLetter(consumed, failedNode(error) ?? source.name, error);
     } finally {
       this.currentRecord = undefined;
     }
+  }
+
+  /** `prepare` and `processPrepared` in one, for callers that have loaded the timers already. */
+  process(record: ConsumedRecord): void {
+    const prepared = this.prepare(record);
+    if (prepared !== undefined) this.processPrepared(prepared);
   }
 
   /** Delivers a global table change to every processor connected to that table. */

@@ -36,6 +36,8 @@ export interface TaskHostOptions {
   globalStore(name: string): KeyValueStore<unknown>;
   wallClock(): number;
   onRestoreProgress?(progress: RestoreProgress): void;
+  /** Leave `initialize()` (processor init) to the caller, e.g. to run it where global updates cannot interleave. */
+  deferInit?: boolean;
 }
 
 export function changelogTopic(applicationId: string, store: string): string {
@@ -118,8 +120,13 @@ export class TaskHost {
     late.host = host;
     Object.assign(host.changelogOffsets, lastOffsets);
     Object.assign(host.restored, restored);
-    await task.init();
+    if (options.deferInit !== true) await host.initialize();
     return host;
+  }
+
+  /** Runs every processor's init (reads of stores and global tables happen here). */
+  async initialize(): Promise<void> {
+    await this.task.init();
   }
 
   /** Flushes every store and records the changelog offsets in the checkpoint file. */

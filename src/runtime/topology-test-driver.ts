@@ -129,17 +129,24 @@ export class TopologyTestDriver {
       if (sub === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
       const log = this.cluster.ensureTopic(topic, this.partitionsOf(topic));
       const sourceNode = this.sourceNodeOf(topic);
-      await this.advanceAll(timestamp);
       if (sourceNode.delivery === 'broadcast') {
         const offset = log.append(0, { key, value, timestamp, headers });
-        for (const host of this.hosts.values()) {
-          if (host.task.id.subTopology !== sub.id) continue;
-          host.task.process({ topic, partition: 0, offset, key, value, timestamp, headers });
-        }
+        const targets = [...this.hosts.values()].filter((host) => host.task.id.subTopology === sub.id);
+        const prepared = targets.map((host) => host.task.prepare({ topic, partition: 0, offset, key, value, timestamp, headers }));
+        const eventTime = prepared.find((entry) => entry !== undefined)?.decoded.timestamp;
+        if (eventTime !== undefined) await this.advanceAll(eventTime);
+        prepared.forEach((entry, i) => {
+          if (entry !== undefined) targets[i].task.processPrepared(entry);
+        });
       } else {
         const partition = key === null ? 0 : partitionForKey(key, log.partitionCount);
         const offset = log.append(partition, { key, value, timestamp, headers });
-        this.hostFor(sub.id, partition).task.process({ topic, partition, offset, key, value, timestamp, headers });
+        const host = this.hostFor(sub.id, partition);
+        const prepared = host.task.prepare({ topic, partition, offset, key, value, timestamp, headers });
+        if (prepared !== undefined) {
+          await this.advanceAll(prepared.decoded.timestamp);
+          host.task.processPrepared(prepared);
+        }
       }
     }
     await this.settle();
@@ -428,8 +435,11 @@ export class TopologyTestDriver {
             const stored = log.read(partition, cursor)[0];
             const record: ConsumedRecord = { topic: name, partition, ...stored };
             const host = this.hostFor(sub.id, partition);
-            await host.task.advanceToLoading(record.timestamp);
-            host.task.process(record);
+            const prepared = host.task.prepare(record);
+            if (prepared !== undefined) {
+              await host.task.advanceToLoading(prepared.decoded.timestamp);
+              host.task.processPrepared(prepared);
+            }
             cursor += 1;
             progressed = true;
           }

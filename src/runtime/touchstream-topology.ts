@@ -46,6 +46,12 @@ export interface TouchstreamTopologyOptions {
   onRuleRejected?: RuleEngineOptions['onRuleRejected'];
 }
 
+/** The contract's `ts` is the event time; a record without a usable one keeps its Kafka timestamp (and is refused later). */
+function eventTime(_key: unknown, value: unknown, recordTimestamp: number): number {
+  const ts = value !== null && typeof value === 'object' ? (value as { ts?: unknown }).ts : undefined;
+  return typeof ts === 'number' && Number.isSafeInteger(ts) ? ts : recordTimestamp;
+}
+
 export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {}): { topology: Topology; topics: TouchstreamTopics } {
   const topics: TouchstreamTopics = { ...DEFAULT_TOPICS, ...options.topics };
   const builder = new StreamsBuilder({ defaultBackend: options.backend ?? 'leveldb' });
@@ -53,11 +59,16 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
   builder.globalTable(topics.rules, { storeName: STORES.rules });
   builder.addStore({ name: STORES.customers, valueSerde: customerStateSerde });
   builder.addStore({ name: STORES.broadcastIndex, valueSerde: bytesSerde });
-  const events = builder.stream<string, unknown>(topics.events, { valueSerde: eventSerde, name: 'customer-events' });
+  const events = builder.stream<string, unknown>(topics.events, {
+    valueSerde: eventSerde,
+    name: 'customer-events',
+    timestampExtractor: eventTime,
+  });
   const broadcasts = builder.stream<string, unknown>(topics.broadcasts, {
     valueSerde: eventSerde,
     delivery: 'broadcast',
     name: 'broadcasts',
+    timestampExtractor: eventTime,
   });
   const outputs = { transitions: 'transitions-out', touches: 'touches-out', rejections: 'rule-rejections-out' };
   const engine = events.merge(broadcasts, { name: 'all-events' }).process(

@@ -26,9 +26,10 @@ import {
   StoreNotOpenError,
   StoreSerdeError,
 } from './errors.js';
-import { assertRange, compareKeys, isValidKey, prefixRange } from './key-order.js';
+import { assertRange, isValidKey, prefixRange } from './key-order.js';
 import { LruCache } from './lru-cache.js';
-import { TreeCursor } from './tree-cursor.js';
+import { TOMBSTONE, mergedScan } from './merged-scan.js';
+import type { DirtyEntry } from './merged-scan.js';
 import type {
   Bytes,
   Entry,
@@ -40,16 +41,7 @@ import type {
   WriteOp,
 } from './types.js';
 
-const TOMBSTONE: unique symbol = Symbol('tombstone');
 const ABSENT: unique symbol = Symbol('absent');
-const CACHE_CHUNK = 256;
-const BACKEND_FIRST_CHUNK = 64;
-const BACKEND_MAX_CHUNK = 1024;
-
-interface DirtyEntry<V> {
-  value: V | typeof TOMBSTONE;
-  timestamp: number;
-}
 
 export interface CachingStoreOptions<V> {
   serde: Serde<V>;
@@ -140,8 +132,9 @@ export class CachingStore<V> implements KeyValueStore<V> {
 
   /** Drops every unflushed write and closes the backend (for a task whose state is being wiped). */
   async discard(): Promise<void> {
-    await this.flushChain;
+    // Emptied before waiting, so a queued early flush finds nothing left to write.
     this.dirty = new BPlusTree<DirtyEntry<V>>();
+    await this.flushChain;
     this.clean.clear();
     await this.inner.close();
   }
@@ -295,66 +288,18 @@ export class CachingStore<V> implements KeyValueStore<V> {
   }
 
   private async *merged(range: KeyRange): AsyncIterableIterator<Entry<V>> {
-    const limit = range.limit ?? Infinity;
-    if (limit === 0) return;
+    if (range.limit === 0) return;
     await this.settle();
-    const reverse = range.reverse === true;
-    // The tree captured here is either still the dirty set or a batch that landed in the backend
-    // meanwhile; either way, preferring it on equal keys gives the newest value.
-    const cache = new TreeCursor(this.dirty, range);
-    const cacheKeys: string[] = [];
-    const cacheEntries: DirtyEntry<V>[] = [];
-    let ci = 0;
-    let cacheDone = false;
-    const bounds: KeyRange = { reverse };
+    const bounds: KeyRange = { reverse: range.reverse === true };
     if (range.gt !== undefined) bounds.gt = range.gt;
     if (range.gte !== undefined) bounds.gte = range.gte;
     if (range.lt !== undefined) bounds.lt = range.lt;
     if (range.lte !== undefined) bounds.lte = range.lte;
-    const backend = this.inner.cursor(bounds);
-    let chunk: Entry<Bytes>[] = [];
-    let bi = 0;
-    let backendDone = false;
-    let chunkSize = BACKEND_FIRST_CHUNK;
-    let emitted = 0;
-    try {
-      for (;;) {
-        if (ci >= cacheKeys.length && !cacheDone) {
-          ci = 0;
-          if (cache.nextChunk(CACHE_CHUNK, cacheKeys, cacheEntries) === 0) cacheDone = true;
-        }
-        if (bi >= chunk.length && !backendDone) {
-          bi = 0;
-          chunk = await backend.next(chunkSize);
-          if (chunkSize < BACKEND_MAX_CHUNK) chunkSize *= 2;
-          if (chunk.length === 0) backendDone = true;
-        }
-        const cacheHas = ci < cacheKeys.length;
-        const backendHas = bi < chunk.length;
-        if (!cacheHas && !backendHas) return;
-        let order: number;
-        if (!cacheHas) order = 1;
-        else if (!backendHas) order = -1;
-        else
-          order = reverse
-            ? compareKeys(chunk[bi].key, cacheKeys[ci])
-            : compareKeys(cacheKeys[ci], chunk[bi].key);
-        if (order <= 0) {
-          if (order === 0) bi++;
-          const key = cacheKeys[ci];
-          const value = cacheEntries[ci].value;
-          ci++;
-          if (value === TOMBSTONE) continue;
-          yield { key, value };
-        } else {
-          const entry = chunk[bi++];
-          yield { key: entry.key, value: this.deserialize(entry.key, entry.value) };
-        }
-        if (++emitted >= limit) return;
-      }
-    } finally {
-      await backend.close();
-    }
+    // The tree captured here is either still the dirty set or a batch that landed in the backend
+    // meanwhile; either way, preferring it on equal keys gives the newest value.
+    yield* mergedScan(this.dirty, this.inner.cursor(bounds), range, (key, bytes) =>
+      this.deserialize(key, bytes),
+    );
   }
 
   private remember(key: string, value: V | typeof ABSENT): void {

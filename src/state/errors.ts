@@ -138,3 +138,14 @@ export class StoreSerdeError extends TouchstreamError {
     );
   }
 }
+
+export class StoreReadOnlyError extends TouchstreamError {
+  constructor(store: string, operation: string, key: string) {
+    super(
+      'TS_STATE_READ_ONLY',
+      `state store ${store} is read-only here, so ${operation}(${JSON.stringify(key)}) is refused; ` +
+        'write to the topic behind it, or use a store the processor owns',
+      { details: { store, operation, key } },
+    );
+  }
+}

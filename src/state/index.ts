@@ -24,6 +24,7 @@ export {
   StoreNotOpenError,
   StoreOpenFailedError,
   StoreReadFailedError,
+  StoreReadOnlyError,
   StoreSerdeError,
   StoreWriteFailedError,
   TimeQueueNotLoadedError,
@@ -50,4 +51,5 @@ export {
 export type { PhysicalStore, StoreStack } from './store-builder.js';
 export { CHECKPOINT_FILE, readCheckpoint } from './checkpoint-file.js';
 export { TaskState } from './task-state.js';
+export { readOnlyView } from './read-only-store.js';
 export type { TaskStateOptions } from './task-state.js';

@@ -7,8 +7,6 @@
 import { InvalidStateArgumentError } from './errors.js';
 import type { KeyRange } from './types.js';
 
-const HIGH_UNIT = /[\uD800-\uFFFF]/;
-
 /**
  * False when `key` has no code unit >= U+D800: then the native string comparison orders it
  * against any other key exactly as UTF-8 does, since the two orders only disagree where both
@@ -36,7 +34,7 @@ export function flatKey(key: string): string {
 /** Negative, zero or positive as `a` sorts before, equal to or after `b` in UTF-8 byte order. */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
-  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : 1;
+  if (!needsSlowCompare(a) || !needsSlowCompare(b)) return a < b ? -1 : 1;
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
     let ca = a.charCodeAt(i);

@@ -252,10 +252,19 @@ export class TaskState {
   /**
    * Flushes, closes every store and (by default) writes the checkpoint. Idempotent. The stores are
    * closed even when the flush fails; the checkpoint is then left as it was.
+   *
+   * `flush: false` drops unflushed writes instead (a task that lost its partition or failed mid
+   * transaction must not emit more changelog records); no checkpoint is written then.
    */
-  async close(options: { checkpoint?: boolean } = {}): Promise<void> {
+  async close(options: { checkpoint?: boolean; flush?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const stores = [...this.physical.values()];
+    if (options.flush === false) {
+      const dropped = await Promise.allSettled(stores.map((store) => store.cache.discard()));
+      for (const result of dropped) if (result.status === 'rejected') throw result.reason;
+      return;
+    }
     let failure: unknown;
     try {
       await this.flush();
@@ -263,9 +272,7 @@ export class TaskState {
     } catch (error) {
       failure = error;
     }
-    const results = await Promise.allSettled(
-      [...this.physical.values()].map((store) => store.cache.close()),
-    );
+    const results = await Promise.allSettled(stores.map((store) => store.cache.close()));
     if (failure !== undefined) throw failure;
     for (const result of results) if (result.status === 'rejected') throw result.reason;
   }

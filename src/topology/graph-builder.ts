@@ -14,7 +14,7 @@ import type {
   TopologyDefinition,
   TopologyNode,
 } from './nodes.js';
-import type { Partitioner, SourceDelivery } from './nodes.js';
+import type { Partitioner, SourceDelivery, TimestampExtractor } from './nodes.js';
 
 export class GraphBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
@@ -38,6 +38,7 @@ export class GraphBuilder {
     valueSerde: Serde<unknown>,
     delivery: SourceDelivery,
     internal: boolean,
+    timestampExtractor?: TimestampExtractor,
   ): SourceNode {
     for (const topic of topics) {
       const owner = this.sourceTopics.get(topic);
@@ -49,7 +50,7 @@ export class GraphBuilder {
       }
       this.sourceTopics.set(topic, name);
     }
-    const node: SourceNode = { kind: 'source', name, topics, keySerde, valueSerde, delivery, internal, children: [] };
+    const node: SourceNode = { kind: 'source', name, topics, keySerde, valueSerde, delivery, internal, timestampExtractor, children: [] };
     this.addNode(node);
     return node;
   }

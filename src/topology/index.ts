@@ -9,6 +9,7 @@ export type {
   SourceDelivery,
   SourceNode,
   SubTopology,
+  TimestampExtractor,
   TopologyDefinition,
   TopologyNode,
 } from './nodes.js';

@@ -12,12 +12,16 @@ export type SourceDelivery =
   /** Every record goes to every task of the sub-topology (broadcast alerts). */
   | 'broadcast';
 
+/** Picks a record's event time from its decoded value (default: the Kafka record timestamp). */
+export type TimestampExtractor = (key: unknown, value: unknown, recordTimestamp: number) => number;
+
 export interface SourceNode {
   kind: 'source';
   name: string;
   topics: string[];
   keySerde: Serde<unknown>;
   valueSerde: Serde<unknown>;
+  timestampExtractor?: TimestampExtractor;
   delivery: SourceDelivery;
   /** True for repartition topics the topology created itself. */
   internal: boolean;

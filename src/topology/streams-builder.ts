@@ -25,7 +25,7 @@ import type {
 } from '../operators/index.js';
 import type { Serde, StoreBackend, StoreSpec } from '../state/index.js';
 import { GraphBuilder } from './graph-builder.js';
-import type { Partitioner, SourceDelivery } from './nodes.js';
+import type { Partitioner, SourceDelivery, TimestampExtractor } from './nodes.js';
 import { float64Serde, jsonSerde, stringSerde } from './serdes.js';
 import { Topology } from './topology.js';
 
@@ -35,6 +35,8 @@ export interface Consumed<K, V> {
   name?: string;
   /** `broadcast`: every record reaches every task (default `partitioned`). */
   delivery?: SourceDelivery;
+  /** Event time from the decoded record (default: the Kafka record timestamp). */
+  timestampExtractor?: (key: K, value: V, recordTimestamp: number) => number;
 }
 
 export interface Produced<K, V> {
@@ -91,6 +93,7 @@ export class StreamsBuilder {
       valueSerde,
       consumed.delivery ?? 'partitioned',
       false,
+      consumed.timestampExtractor as TimestampExtractor | undefined,
     );
     return new KStream(this, { node: name, keySerde, valueSerde, repartitionRequired: false });
   }

@@ -253,6 +253,20 @@ describe('TaskState', () => {
     await assert.rejects(state.restoreBatch('nope', []), assertCode('TS_STATE_UNKNOWN_STORE'));
   });
 
+  test('drops unflushed writes, emitting nothing, when closed without flushing', async () => {
+    context = testContext();
+    const first = await open('1_8');
+    first.store<Profile>('profiles').put('c1', { name: 'kept', visits: 1 });
+    await first.flush();
+    await first.checkpoint({ profiles: 0 });
+    first.store<Profile>('profiles').put('c1', { name: 'dropped', visits: 2 });
+    context.records.length = 0;
+    await first.close({ flush: false });
+    assert.deepEqual(context.records, []);
+    const second = await open('1_8');
+    assert.deepEqual(second.store('profiles').get('c1'), { name: 'kept', visits: 1 });
+  });
+
   test('fails with TS_STATE_LOCKED when the same task is opened twice', async () => {
     context = testContext();
     await open('1_6');

@@ -14,7 +14,12 @@ import type { RuleEngineProcessor } from './rule-engine-processor.js';
 
 const DEFAULT_CHUNK = 1000;
 
-/** Re-evaluates every customer of the task after a rule change at `at` (the contract's backfill). */
+/**
+ * Re-evaluates every customer of the task after a rule change at `at` (the contract's backfill).
+ * Each visit compares against the rules in force when it happens, not when the job was queued:
+ * more rules may have changed meanwhile (a batch of rule records), and their triggers must see
+ * this job's transitions.
+ */
 export class BackfillJob implements EngineJob {
   readonly name = 'rule-backfill';
   private cursor: string | undefined;
@@ -24,7 +29,6 @@ export class BackfillJob implements EngineJob {
     private readonly processor: RuleEngineProcessor,
     private readonly customers: KeyValueStore<CustomerState>,
     private readonly before: RuleSet,
-    private readonly after: RuleSet,
     private readonly changedIds: readonly string[],
     private readonly at: number,
     private readonly reindex: boolean,
@@ -39,7 +43,7 @@ export class BackfillJob implements EngineJob {
     for (const key of keys) {
       const state = this.customers.get(key);
       if (state === undefined) continue;
-      const out = onRulesChanged(state, this.before, this.after, this.changedIds, this.at);
+      const out = onRulesChanged(state, this.before, this.processor.rules, this.changedIds, this.at);
       this.processor.visitForRuleChange(
         state,
         out.transitions,

@@ -147,7 +147,7 @@ export class RuleEngineProcessor {
 
   onGlobalUpdate(table: string, record: EngineRecord<string, unknown>): void {
     if (table !== this.options.rulesTable) return;
-    const at = this.context.streamTime();
+    const at = Math.max(this.context.streamTime(), record.timestamp);
     const id = record.key;
     const before = this.ruleSet;
     let after: RuleSet;
@@ -182,7 +182,7 @@ export class RuleEngineProcessor {
     if (touchesSegments || triggerDeleted || reindex) {
       const changed = touchesSegments || triggerDeleted ? [id] : [];
       this.context.runInBackground(
-        new BackfillJob(this, this.customers, before, after, changed, at, reindex, this.options.sweepChunk),
+        new BackfillJob(this, this.customers, before, changed, at, reindex, this.options.sweepChunk),
       );
     }
   }

@@ -124,6 +124,25 @@ export class KafkaStreams {
     return statuses;
   }
 
+  /**
+   * Consumer lag of the whole group per input topic-partition: log-end offset minus committed
+   * offset (what ops watch). Reads the broker; call it on an interval, not per record.
+   */
+  async consumerLag(): Promise<{ topic: string; partition: number; lag: number; end: number; committed: number }[]> {
+    const lags: { topic: string; partition: number; lag: number; end: number; committed: number }[] = [];
+    const committed = await this.admin.fetchOffsets({ groupId: this.options.applicationId, topics: this.plan.subscriptions });
+    for (const { topic, partitions } of committed) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      for (const end of ends) {
+        const done = partitions.find((entry) => entry.partition === end.partition);
+        const offset = done === undefined || Number(done.offset) < 0 ? Number(end.low) : Number(done.offset);
+        const high = Number(end.high);
+        lags.push({ topic, partition: end.partition, lag: Math.max(0, high - offset), end: high, committed: offset });
+      }
+    }
+    return lags;
+  }
+
   /** Partition -> API address of its owner, from the last rebalance. */
   partitionOwners(): Readonly<Record<number, string>> {
     return this.assignment.owners;
@@ -215,7 +234,11 @@ export class KafkaStreams {
           for (const record of records) {
             const change = this.globals.apply(table.name, { topic: table.topic, partition, ...record });
             if (change === undefined) continue;
-            for (const host of this.hosts.values()) host.task.globalUpdate(table.name, change.key, change.value, record.timestamp);
+            for (const host of this.hosts.values()) {
+              // A global record takes effect from its timestamp on, so it moves stream time as any record does.
+              await host.task.advanceToLoading(record.timestamp);
+              host.task.globalUpdate(table.name, change.key, change.value, record.timestamp);
+            }
           }
           for (const host of this.hosts.values()) await this.settle(host);
           await this.commit(new Map());
@@ -304,6 +327,8 @@ export class KafkaStreams {
   private async openTask(taskId: string): Promise<TaskHost> {
     const [subTopology, partition] = taskId.split('_').map(Number);
     const started = this.clock();
+    // Restoring can take long, so it runs beside processing; the processors' init then runs on the
+    // queue, where no global-table update can slip between their reading the tables and going live.
     const host = await TaskHost.open({
       id: { subTopology, partition },
       applicationId: this.options.applicationId,
@@ -320,15 +345,23 @@ export class KafkaStreams {
       globalStore: (name) => this.globals.store(name),
       wallClock: this.clock,
       onRestoreProgress: this.options.onRestoreProgress,
+      deferInit: true,
     });
     if (this.guarantee === 'exactly_once') {
       // While the task runs its local state may get ahead of what is committed; only a clean close
       // writes a checkpoint again.
       await host.state.writeCheckpoint({});
     }
-    this.hosts.set(taskId, host);
-    this.logger.info({ taskId, restored: host.restored, ms: this.clock() - started }, 'task restored');
-    return host;
+    return this.queue.run(async () => {
+      if (this.opening.get(taskId) === undefined) {
+        await host.close({ commit: false });
+        throw new RuntimeError('TS_RUNTIME_TASK_REVOKED', `task ${taskId} was revoked while it restored`);
+      }
+      await host.initialize();
+      this.hosts.set(taskId, host);
+      this.logger.info({ taskId, restored: host.restored, ms: this.clock() - started }, 'task restored');
+      return host;
+    });
   }
 
   private async *readChangelog(topic: string, partition: number, fromOffset: number) {
@@ -338,18 +371,14 @@ export class KafkaStreams {
     }
   }
 
+  /** Closes a running task; one still restoring notices it was dropped and closes itself. */
   private async closeTask(taskId: string, clean: boolean): Promise<void> {
-    const opening = this.opening.get(taskId);
     this.opening.delete(taskId);
-    if (opening === undefined) return;
-    const host = await opening.catch(() => undefined);
+    const host = this.hosts.get(taskId);
     this.hosts.delete(taskId);
     if (host === undefined) return;
-    if (clean) {
-      await host.close({ commit: true });
-    } else {
-      await host.state.wipe();
-    }
+    if (clean) await host.close({ commit: true });
+    else await host.state.wipe();
   }
 
   private partitionsFor(topic: string): number {
@@ -364,13 +393,17 @@ export class KafkaStreams {
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
+    const source = this.plan.sourceOf.get(batch.topic);
+    if (source === undefined) return;
+    // Waited for outside the queue: the task's last opening step runs on the queue.
+    const host =
+      source.fanOutOf === undefined
+        ? await this.awaitTask(formatTaskId({ subTopology: source.subTopology, partition: batch.partition }), payload)
+        : undefined;
     await this.queue.run(async () => {
-      const source = this.plan.sourceOf.get(batch.topic);
-      if (source === undefined) return;
-      if (source.fanOutOf !== undefined) {
+      if (host === undefined) {
         this.fanOut(batch.topic, batch.messages);
       } else {
-        const host = await this.awaitTask(formatTaskId({ subTopology: source.subTopology, partition: batch.partition }), payload);
         const records: ConsumedRecord[] = batch.messages.map((message) => ({
           topic: batch.topic,
           partition: batch.partition,

@@ -87,7 +87,7 @@ function policyMatches(spec: JsonObject, p: PolicyData, now: number): boolean {
   if ('status' in spec && spec.status !== p.status) return false;
   if ('expiresWithin' in spec) {
     const d = durationMs(spec.expiresWithin);
-    if (!(p.endDate - d < now && now < p.endDate)) return false;
+    if (!(p.endDate - d <= now && now < p.endDate)) return false;
   }
   if ('expiredWithin' in spec) {
     const d = durationMs(spec.expiredWithin);

@@ -8,247 +8,26 @@
  * `0m`, and templates never read a field that could be null.
  */
 import type { JsonObject, OracleLine } from './brute-force-oracle.js';
-import type { Json } from './conditions.js';
+import {
+  ACTIONS,
+  CITIES,
+  CLAIM_STATUSES,
+  CUSTOMER_EVENT_TYPES,
+  DAY,
+  DURATION_MS,
+  HOUR,
+  MIN,
+  NAMES,
+  PRODUCTS,
+  Rng,
+  T0,
+  TAGS,
+  rejectedRule,
+  segmentRule,
+  triggerRule,
+} from './rule-generators.js';
 
-export const MIN = 60_000;
-export const HOUR = 60 * MIN;
-export const DAY = 24 * HOUR;
-export const T0 = Date.UTC(2026, 0, 5);
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  float(): number {
-    return this.next();
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  subset<T>(items: readonly T[], p: number): T[] {
-    return items.filter(() => this.next() < p);
-  }
-}
-
-export const DURATIONS = ['30m', '90m', '2h', '6h', '12h', '1d', '2d', '3d', '5d', '7d'] as const;
-const DURATION_MS: Record<string, number> = {
-  '30m': 30 * MIN,
-  '90m': 90 * MIN,
-  '2h': 2 * HOUR,
-  '6h': 6 * HOUR,
-  '12h': 12 * HOUR,
-  '1d': DAY,
-  '2d': 2 * DAY,
-  '3d': 3 * DAY,
-  '5d': 5 * DAY,
-  '7d': 7 * DAY,
-};
-const CITIES = ['Wenzhou', 'Ningbo', 'Hangzhou'];
-const TAGS = ['vip', 'do_not_contact', 'newsletter'];
-const PRODUCTS = ['auto', 'home', 'travel'];
-const ACTIONS = ['app_open', 'page_view', 'coupon_received'];
-const CLAIM_STATUSES = ['reported', 'assessed', 'settled', 'rejected'];
-const NAMES = ['Wang', 'Li', 'Zhang', 'Chen'];
-const CUSTOMER_EVENT_TYPES = [
-  'customer.profile',
-  'tag.added',
-  'tag.removed',
-  'policy.issued',
-  'policy.renewed',
-  'policy.cancelled',
-  'claim.reported',
-  'claim.assessed',
-  'claim.settled',
-  'claim.rejected',
-  'behaviour',
-];
-
-// ---------------------------------------------------------------------------------- conditions
-
-function attrLeaf(r: Rng): JsonObject {
-  switch (r.int(0, 6)) {
-    case 0:
-      return { attr: 'city', [r.pick(['eq', 'ne'])]: r.pick([...CITIES, 7]) };
-    case 1:
-      return { attr: 'city', [r.pick(['in', 'nin'])]: r.subset([...CITIES, 7, true], 0.5) };
-    case 2:
-      return { attr: 'age', [r.pick(['gt', 'gte', 'lt', 'lte'])]: r.pick([30, 40, 50, '40', '5']) };
-    case 3:
-      return { attr: 'vip', [r.pick(['eq', 'ne'])]: r.pick([true, false, 'true', null]) };
-    case 4:
-      return { attr: r.pick(['name', 'score', 'age']), exists: r.chance(0.5) };
-    case 5:
-      return { attr: 'score', [r.pick(['gt', 'lte', 'eq'])]: r.pick([10, 50, 90]) };
-    default:
-      return { attr: 'name', [r.pick(['eq', 'gt', 'lt'])]: r.pick([...NAMES, 'M']) };
-  }
-}
-
-function whereCondition(r: Rng): JsonObject {
-  const leaf = (): JsonObject => {
-    if (r.chance(0.5)) return { attr: 'vehicleAge', [r.pick(['gt', 'gte', 'lt', 'lte', 'eq'])]: r.int(0, 12) };
-    const op = r.pick(['eq', 'ne', 'in']);
-    return { attr: 'plateCity', [op]: op === 'in' ? r.subset(CITIES, 0.6) : r.pick(CITIES) };
-  };
-  const x = leaf();
-  if (r.chance(0.3)) return { [r.pick(['all', 'any'])]: [x, leaf()] };
-  return r.chance(0.2) ? { not: x } : x;
-}
-
-function policyLeaf(r: Rng): JsonObject {
-  const spec: JsonObject = {};
-  if (r.chance(0.6)) spec.product = r.chance(0.3) ? r.subset(PRODUCTS, 0.6) : r.pick(PRODUCTS);
-  if (r.chance(0.5)) spec.status = r.pick(['active', 'cancelled']);
-  const window = r.int(0, 3);
-  if (window === 1) spec.expiresWithin = r.pick(DURATIONS);
-  if (window === 2) spec.expiredWithin = r.pick(DURATIONS);
-  if (r.chance(0.25)) spec.where = whereCondition(r);
-  return { policy: spec };
-}
-
-function claimLeaf(r: Rng): JsonObject {
-  const spec: JsonObject = {};
-  if (r.chance(0.6)) spec.status = r.chance(0.3) ? r.subset(CLAIM_STATUSES, 0.5) : r.pick(CLAIM_STATUSES);
-  if (r.chance(0.6)) spec.within = r.pick(DURATIONS);
-  if (r.chance(0.3)) spec.minAmount = r.pick([500, 2000, 10000]);
-  return { claim: spec };
-}
-
-function eventLeaf(r: Rng): JsonObject {
-  const leaf: JsonObject = { event: r.pick(ACTIONS), within: r.pick(DURATIONS) };
-  if (r.chance(0.6)) {
-    const count: JsonObject = {};
-    for (const op of r.subset(['eq', 'gt', 'gte', 'lt', 'lte'], 0.35)) count[op] = r.int(0, 3);
-    if (Object.keys(count).length === 0) count[r.pick(['eq', 'gte', 'lt'])] = r.int(0, 2);
-    leaf.count = count;
-  }
-  return leaf;
-}
-
-/** A random condition; `segments` are the ids it may reference. */
-export function condition(r: Rng, segments: string[], depth = 0): JsonObject {
-  const roll = r.int(0, depth >= 2 ? 6 : depth === 0 ? 11 : 9);
-  switch (roll) {
-    case 0:
-      return attrLeaf(r);
-    case 1:
-      return { tag: r.pick(TAGS) };
-    case 2:
-      return policyLeaf(r);
-    case 3:
-      return claimLeaf(r);
-    case 4:
-      return eventLeaf(r);
-    case 5:
-      return segments.length > 0 ? { segment: r.pick(segments) } : eventLeaf(r);
-    case 6:
-      return r.chance(0.5) ? policyLeaf(r) : eventLeaf(r);
-    case 7:
-      return { not: condition(r, segments, depth + 1) };
-    case 8:
-    case 9: {
-      const n = r.int(0, 3);
-      return { [r.pick(['all', 'any'])]: Array.from({ length: n }, () => condition(r, segments, depth + 1)) };
-    }
-    default:
-      return r.chance(0.5) ? eventLeaf(r) : policyLeaf(r);
-  }
-}
-
-// ---------------------------------------------------------------------------------- rules
-
-function touch(r: Rng): JsonObject {
-  const t: JsonObject = { channel: r.pick(['push', 'sms', 'wechat', 'coupon']), template: r.pick(['tpl_a', 'tpl_b']) };
-  if (r.chance(0.8)) {
-    const params: JsonObject = {};
-    const pool: [string, Json][] = [
-      ['name', 'Hi ${attr.name}!'],
-      ['city', '${attr.city}'],
-      ['age', '${attr.age}/${attr.vip}'],
-      ['eid', '${event.id}'],
-      ['ets', '${event.ts}'],
-      ['etype', '${event.type}@${event.at}'],
-      ['seg', '${event.segment}:${event.change}'],
-      ['claim', '${event.claimId}=${event.amount}'],
-      ['pol', '${event.policyId} ${event.product} ${event.premium}'],
-      ['bprops', '${event.props.city}-${event.props.level}${event.props.tier}'],
-      ['action', '${event.action}'],
-      ['src', '${event.source}'],
-      ['whole', '${event.props}'],
-      ['missing', '[${attr.nope}${event.nope.deeper}]'],
-      ['n', 5],
-      ['nested', { inner: '${attr.name}' }],
-      ['flag', true],
-    ];
-    for (const [k, v] of r.subset(pool, 0.3)) params[k] = v;
-    t.params = params;
-  }
-  return t;
-}
-
-function triggerOn(r: Rng, segmentIds: string[]): JsonObject {
-  switch (r.int(0, 4)) {
-    case 0:
-      return r.chance(0.5) ? { event: 'behaviour', action: r.pick(ACTIONS) } : { event: 'behaviour' };
-    case 1:
-      return { event: r.pick(CUSTOMER_EVENT_TYPES) };
-    case 2:
-      return { enter: r.pick(segmentIds) };
-    case 3:
-      return { exit: r.pick(segmentIds) };
-    default:
-      if (r.chance(0.4)) return { broadcast: r.pick(['weather_alert', 'promo']) };
-      return r.chance(0.6)
-        ? { broadcast: 'weather_alert', match: { attr: 'city', prop: 'city' } }
-        : { broadcast: 'promo', match: { attr: 'score', prop: 'tier' } };
-  }
-}
-
-export function triggerRule(r: Rng, id: string, segmentIds: string[], capped: boolean): JsonObject {
-  const rule: JsonObject = { id, kind: 'trigger', on: triggerOn(r, segmentIds) };
-  if (r.chance(0.2)) rule.name = `trigger ${id}`;
-  if (r.chance(0.4)) rule.if = condition(r, segmentIds, 1);
-  if (r.chance(0.35)) rule.delay = r.pick(DURATIONS);
-  rule.touch = touch(r);
-  if (capped) rule.cap = { max: r.int(1, 2), per: r.pick(DURATIONS) };
-  if (r.chance(0.3)) rule.holdout = r.pick([0, 0.3, 0.5, 1]);
-  return rule;
-}
-
-export function segmentRule(r: Rng, id: string, lower: string[]): JsonObject {
-  const rule: JsonObject = { id, kind: 'segment', when: condition(r, lower) };
-  if (r.chance(0.2)) rule.version = r.chance(0.5) ? 2 : 'v2';
-  return rule;
-}
-
-/** Rules that are valid JSON events but must be rejected by validation (contract section 3). */
-function rejectedRule(r: Rng, id: string): JsonObject {
-  return r.pick<JsonObject>([
-    { id, kind: 'segment', when: { attr: 'city' } },
-    { id, kind: 'segment', when: { tag: 'vip', segment: 'x' } },
-    { id, kind: 'segment', when: { event: 'app_open', within: '91d' } },
-    { id, kind: 'trigger', on: { event: 'behaviour' }, touch: { channel: 'email', template: 't' } },
-    { id, kind: 'segment', when: { policy: { where: { tag: 'x' } } } },
-  ]);
-}
+export { DAY, HOUR, MIN, Rng, T0, mulberry32 } from './rule-generators.js';
 
 // ---------------------------------------------------------------------------------- scenario
 
@@ -266,6 +45,14 @@ export interface ScenarioOptions {
 
 export function generateScenario(seed: number, options: ScenarioOptions = {}): Scenario {
   const r = new Rng(seed);
+  // dense: one or two customers, short windows, events on boundaries; churn: many rule changes;
+  // caps: frequent capped triggers that are often replaced.
+  const style = r.pick(['mixed', 'mixed', 'dense', 'churn', 'caps'] as const);
+  const frequent = style === 'caps';
+  if (style === 'dense') r.durations = ['30m', '90m', '2h', '6h'];
+  if (style === 'caps') r.durations = ['12h', '1d', '2d', '3d', '7d'];
+  const boundaryP = style === 'dense' ? 0.5 : 0.23;
+  const ruleP = style === 'churn' ? 0.25 : style === 'dense' ? 0.04 : style === 'caps' ? 0.12 : 0.07;
   // Segments reference only segments of a lower rank, so no rule can close a cycle.
   const segRank: string[] = Array.from({ length: r.int(3, 6) }, (_, i) => `seg-${String.fromCharCode(97 + i)}`);
   const live = new Set<string>();
@@ -281,15 +68,16 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
   let triggerCount = r.int(3, 6);
   for (let i = 0; i < triggerCount; i += 1) {
     const id = `trg-${String.fromCharCode(97 + i)}`;
-    triggerCapped.set(id, r.chance(0.4));
-    rules.push(triggerRule(r, id, segRank, triggerCapped.get(id) ?? false));
+    triggerCapped.set(id, frequent || r.chance(0.5));
+    rules.push(triggerRule(r, id, segRank, triggerCapped.get(id) ?? false, frequent));
   }
 
-  const customers = Array.from({ length: r.int(2, 5) }, (_, i) => `c${i + 1}`);
-  const interesting: number[] = [];
-  const noteInstant = (x: number): void => {
-    for (const d of Object.values(DURATION_MS)) interesting.push(x + d, x - d);
-    interesting.push(x);
+  const customers = Array.from({ length: style === 'dense' || frequent ? r.int(1, 3) : r.int(2, 5) }, (_, i) => `c${i + 1}`);
+  // Instants where something of a customer's data could flip, so events can land exactly on them.
+  const interesting: { at: number; customerId: string | undefined; source?: JsonObject }[] = [];
+  const noteInstant = (x: number, customerId: string | undefined, source?: JsonObject): void => {
+    for (const d of r.durations.map((x) => DURATION_MS[x])) interesting.push({ at: x + d, customerId, source }, { at: x - d, customerId, source });
+    interesting.push({ at: x, customerId, source });
   };
   const lines: OracleLine[] = [];
   let cursor = T0 + r.int(0, 1000) * MIN;
@@ -310,20 +98,28 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
   for (let n = 0; n < total; n += 1) {
     // Pick the time: same instant, a step forward, a boundary instant from the data, or late.
     let ts = cursor;
+    let customerId = r.pick(customers);
+    // The event whose data made the chosen instant a boundary: the next event may touch the same data.
+    let echo: JsonObject | undefined;
     const mode = r.float();
     if (mode < 0.12) ts = cursor;
-    else if (mode < 0.3) {
-      const ahead = interesting.filter((x) => x > cursor && x < cursor + 4 * DAY).sort((a, b) => a - b);
-      ts = ahead.length > 0 ? ahead[Math.min(ahead.length - 1, r.int(0, 3))] : cursor + r.int(1, 600) * MIN;
-    } else if (mode < 0.4) ts = cursor - r.int(1, 3 * 24 * 60) * MIN;
-    else ts = cursor + r.pick([r.int(1, 60) * MIN, r.int(1, 12) * HOUR, r.int(12, 48) * HOUR]);
+    else if (mode < 0.12 + boundaryP) {
+      const ahead = interesting.filter((x) => x.at > cursor && x.at < cursor + 4 * DAY).sort((a, b) => a.at - b.at);
+      const chosen = ahead.length > 0 ? ahead[Math.min(ahead.length - 1, r.int(0, 3))] : undefined;
+      ts = chosen?.at ?? cursor + r.int(1, 600) * MIN;
+      if (chosen?.customerId !== undefined && r.chance(0.7)) {
+        customerId = chosen.customerId;
+        if (chosen.source !== undefined && r.chance(0.6)) echo = chosen.source;
+      }
+    } else if (mode < 0.17 + boundaryP) ts = cursor - r.int(1, 3 * 24 * 60) * MIN - (r.chance(0.3) ? r.int(1, 59_999) : 0);
+    else if (mode < 0.19 + boundaryP) ts = cursor + r.int(20, 95) * DAY;
+    else ts = cursor + r.pick([r.int(1, 60) * MIN, r.int(1, 12) * HOUR, r.int(12, 48) * HOUR]) + (r.chance(0.1) ? r.int(1, 999) : 0);
     cursor = Math.max(cursor, ts);
     eventSeq += 1;
     const id = `e${eventSeq}`;
-    const customerId = r.pick(customers);
-    const kindRoll = r.float();
-    noteInstant(ts);
+    const kindRoll = echo === undefined ? r.float() : 1;
 
+    if (kindRoll < 0.16 + ruleP) noteInstant(ts, undefined);
     if (kindRoll < 0.05) {
       lines.push({ text: r.pick(invalidLines(id, ts, customerId)), kind: 'invalid' });
       continue;
@@ -340,8 +136,8 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
       );
       continue;
     }
-    if (kindRoll < 0.23) {
-      const action = r.int(0, 6);
+    if (kindRoll < 0.16 + ruleP) {
+      const action = frequent && r.chance(0.7) ? 6 : r.int(0, 6);
       if (action === 0) {
         push({ type: 'rule.upsert', id, ts, rule: rejectedRule(r, r.pick(segRank)) }, 'rule-rejected');
       } else if (action <= 2) {
@@ -354,7 +150,7 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
         push({ type: 'rule.delete', id, ts, ruleId: target });
       } else if (action === 4) {
         const existing = [...triggerCapped.keys()].filter((t) => !deadTriggers.has(t));
-        if (existing.length > 0 && r.chance(0.4)) {
+        if (existing.length > 0 && r.chance(0.5)) {
           const target = r.pick(existing);
           deadTriggers.add(target);
           push({ type: 'rule.delete', id, ts, ruleId: target });
@@ -373,11 +169,11 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
         const target = r.pick(existing);
         const capped = options.capOnUncapped === true ? r.chance(0.5) : (triggerCapped.get(target) ?? false);
         triggerCapped.set(target, capped);
-        push({ type: 'rule.upsert', id, ts, rule: triggerRule(r, target, segRank, capped) });
+        push({ type: 'rule.upsert', id, ts, rule: triggerRule(r, target, segRank, capped, frequent) });
       }
       continue;
     }
-    const type = r.pick(CUSTOMER_EVENT_TYPES);
+    const type = echoType(r, echo) ?? r.pick(CUSTOMER_EVENT_TYPES);
     const event: JsonObject = { type, id, ts, customerId };
     if (r.chance(0.1)) event.source = r.pick(['app', 'crm']);
     if (type === 'customer.profile') {
@@ -391,24 +187,33 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
       event.attrs = attrs;
     } else if (type === 'tag.added' || type === 'tag.removed') event.tag = r.pick(TAGS);
     else if (type === 'policy.issued' || type === 'policy.renewed') {
-      event.policyId = r.pick(['p1', 'p2']);
+      event.policyId = echo?.policyId ?? r.pick(['p1', 'p2']);
       event.product = r.pick(PRODUCTS);
       event.startDate = ts;
       event.endDate = cursor + r.pick([r.int(1, 48) * HOUR, r.int(2, 20) * DAY, -r.int(1, 48) * HOUR]);
       event.premium = r.pick([800, 1200.5, 3000]);
       if (r.chance(0.6)) event.attrs = { vehicleAge: r.int(0, 12), plateCity: r.pick(CITIES) };
-      noteInstant(event.endDate as number);
-    } else if (type === 'policy.cancelled') event.policyId = r.pick(['p1', 'p2', 'p9']);
+      noteInstant(event.endDate as number, customerId, event);
+    } else if (type === 'policy.cancelled') event.policyId = echo?.policyId ?? r.pick(['p1', 'p2', 'p9']);
     else if (type.startsWith('claim.')) {
-      event.claimId = r.pick(['k1', 'k2']);
+      event.claimId = echo?.claimId ?? r.pick(['k1', 'k2']);
       if (r.chance(0.6)) event.amount = r.pick([300, 2000, 9999.5, 15000]);
     } else {
-      event.action = r.pick(ACTIONS);
+      event.action = echo?.action ?? r.pick(ACTIONS);
       if (r.chance(0.5)) event.props = { city: r.pick(CITIES), page: 'home' };
     }
+    noteInstant(ts, customerId, type === 'customer.profile' || type.startsWith('tag.') ? undefined : event);
     push(event);
   }
   return { seed, rules, lines };
+}
+
+/** An event type touching the same data as `echo` (same action, policy or claim), if any. */
+function echoType(r: Rng, echo: JsonObject | undefined): string | undefined {
+  if (echo === undefined) return undefined;
+  if (echo.type === 'behaviour') return 'behaviour';
+  if (String(echo.type).startsWith('claim.')) return `claim.${r.pick(CLAIM_STATUSES)}`;
+  return r.pick(['policy.renewed', 'policy.cancelled', 'policy.issued']);
 }
 
 function invalidLines(id: string, ts: number, customerId: string): string[] {

@@ -1,0 +1,149 @@
+/**
+ * Assembles a running touchstream instance from a validated config: the Kafka (or embedded)
+ * cluster, the topics, the engine on the Kafka runtime, and its HTTP server.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { startEmbeddedKafka, startEmbeddedSchemaRegistry } from '../embedded/index.js';
+import type { EmbeddedKafka, EmbeddedSchemaRegistry } from '../embedded/index.js';
+import { createKafkaClient, ensureTopics } from '../io/index.js';
+import { parseDuration } from '../rules/index.js';
+import { KafkaStreams, buildTouchstreamTopology } from '../runtime/index.js';
+import type { TouchstreamTopics } from '../runtime/index.js';
+import type { TouchstreamConfig } from './config/index.js';
+import type { AppLogger } from './logging.js';
+import { startApiServer } from '../api/index.js';
+import type { ApiServer, MetricsSource } from '../api/index.js';
+
+export interface RunningApp {
+  config: TouchstreamConfig;
+  kafka: Kafka;
+  brokers: string[];
+  registryUrl: string;
+  topics: TouchstreamTopics;
+  streams: KafkaStreams;
+  http: ApiServer;
+  stop(): Promise<void>;
+}
+
+async function startBroker(config: TouchstreamConfig, logger: AppLogger): Promise<EmbeddedKafka> {
+  try {
+    return await startEmbeddedKafka({ port: config.kafka.embeddedPort, defaultPartitions: config.kafka.partitions });
+  } catch (error) {
+    logger.warn({ port: config.kafka.embeddedPort, error: String(error) }, 'embedded broker port taken; using a free port');
+    return startEmbeddedKafka({ port: 0, defaultPartitions: config.kafka.partitions });
+  }
+}
+
+async function startRegistry(config: TouchstreamConfig, logger: AppLogger): Promise<EmbeddedSchemaRegistry> {
+  try {
+    return await startEmbeddedSchemaRegistry({ port: config.schemaRegistry.embeddedPort });
+  } catch (error) {
+    logger.warn({ port: config.schemaRegistry.embeddedPort, error: String(error) }, 'embedded registry port taken; using a free port');
+    return startEmbeddedSchemaRegistry({ port: 0 });
+  }
+}
+
+export async function startApp(config: TouchstreamConfig, logger: AppLogger, metrics?: MetricsSource): Promise<RunningApp> {
+  const closers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    let brokers = config.kafka.brokers;
+    if (brokers === undefined) {
+      const broker = await startBroker(config, logger);
+      closers.push(() => broker.close());
+      brokers = broker.brokers;
+      logger.info({ brokers }, 'embedded Kafka-protocol broker started (development only)');
+    }
+    let registryUrl = config.schemaRegistry.url;
+    if (registryUrl === undefined) {
+      const registry = await startRegistry(config, logger);
+      closers.push(() => registry.close());
+      registryUrl = registry.url;
+      logger.info({ url: registryUrl }, 'embedded Schema Registry started (development only)');
+    }
+    const kafka = createKafkaClient({
+      brokers,
+      clientId: `${config.applicationId}-${config.instanceId}`,
+      log: (level, message, fields) => {
+        if (level === 'error') logger.error(fields, message);
+        else if (level === 'warn') logger.warn(fields, message);
+      },
+    });
+    const { topology, topics } = buildTouchstreamTopology({
+      topics: config.topics,
+      retentionMs: parseDuration(config.rules.retention),
+      indexedAttributes: config.rules.indexedAttributes,
+      onBackfillProgress: (progress) => {
+        if (progress.done) logger.info(progress, 'backfill finished');
+      },
+      onRuleRejected: (rejection) => logger.warn({ ...rejection }, 'rule rejected'),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const partitions = config.kafka.partitions;
+    await ensureTopics(admin, [
+      { topic: topics.events, partitions },
+      { topic: topics.broadcasts, partitions: 1 },
+      { topic: topics.rules, partitions: 1, compact: true },
+      { topic: topics.transitions, partitions },
+      { topic: topics.touches, partitions },
+      { topic: topics.ruleRejections, partitions: 1 },
+      { topic: config.topics.deadLetters, partitions: 1 },
+    ]);
+    await admin.disconnect();
+    const http = await startApiServer({ host: config.api.host, port: config.api.port, metrics }).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || config.api.port === 0) throw error;
+      logger.warn({ port: config.api.port }, 'API port taken; using a free port');
+      return startApiServer({ host: config.api.host, port: 0, metrics });
+    });
+    closers.push(() => http.close());
+    const streams = new KafkaStreams({
+      kafka,
+      applicationId: config.applicationId,
+      instanceId: config.instanceId,
+      topology,
+      stateDir: config.stateDir,
+      processingGuarantee: config.kafka.processingGuarantee,
+      deadLetterTopic: config.topics.deadLetters,
+      apiAddress: config.api.advertisedAddress ?? `${config.api.host}:${http.port}`,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+      logger,
+      onRestoreProgress: (progress) => logger.debug?.({ ...progress }, 'restoring'),
+    });
+    http.attach(streams);
+    // Published before the engine starts, so every instance reads them while it starts up.
+    if (config.rules.examplesDir !== undefined) await publishRuleFiles(kafka, topics.rules, config.rules.examplesDir, logger);
+    await streams.start();
+    closers.push(() => streams.stop());
+    return { config, kafka, brokers, registryUrl, topics, streams, http, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Publishes every rule of every JSON file in a folder to the rules topic, keyed by rule id. */
+export async function publishRuleFiles(kafka: Kafka, topic: string, directory: string, logger: AppLogger): Promise<number> {
+  const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+  const messages: { key: string; value: string }[] = [];
+  for (const file of files) {
+    const parsed = JSON.parse(await readFile(join(directory, file), 'utf8')) as unknown;
+    for (const rule of Array.isArray(parsed) ? parsed : [parsed]) {
+      messages.push({ key: String((rule as { id?: unknown }).id), value: JSON.stringify(rule) });
+    }
+  }
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    if (messages.length > 0) await producer.send({ topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
+  logger.info({ rules: messages.length, directory }, 'rules published');
+  return messages.length;
+}

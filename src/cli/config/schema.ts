@@ -1,0 +1,111 @@
+/**
+ * Every setting of touchstream: its type, default and meaning. Validated once at start (ajv) and
+ * frozen; nothing else in the code reads the environment.
+ */
+export const configSchema = {
+  $id: 'touchstream-config',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    applicationId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]+$',
+      default: 'touchstream',
+      description: 'Consumer group id and prefix of internal topics; instances of one deployment share it.',
+    },
+    instanceId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]+$',
+      description: 'Stable id of this instance (transactional id, reader groups). Default: the host name.',
+    },
+    stateDir: { type: 'string', minLength: 1, default: '.state', description: 'Local state directory (LevelDB stores, checkpoints).' },
+    kafka: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        brokers: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[^:\\s]+:[0-9]{1,5}$' },
+          description: 'Bootstrap brokers host:port. Absent: the embedded broker is started (development only).',
+        },
+        processingGuarantee: { enum: ['exactly_once', 'at_least_once'], default: 'exactly_once' },
+        sessionTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+        heartbeatIntervalMs: { type: 'integer', minimum: 50, default: 1000 },
+        partitions: { type: 'integer', minimum: 1, maximum: 1024, default: 8, description: 'Partitions of the topics touchstream creates.' },
+        embeddedPort: { type: 'integer', minimum: 0, maximum: 65535, default: 9092, description: 'Port of the embedded broker (0: any free port).' },
+      },
+    },
+    schemaRegistry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: { type: 'string', pattern: '^https?://', description: 'Schema Registry URL. Absent: the embedded registry is started.' },
+        embeddedPort: { type: 'integer', minimum: 0, maximum: 65535, default: 8081 },
+      },
+    },
+    serdes: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        events: { enum: ['avro', 'json'], default: 'json', description: 'Encoding of the event and broadcast topics.' },
+      },
+    },
+    topics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        events: { type: 'string', default: 'touchstream.events' },
+        broadcasts: { type: 'string', default: 'touchstream.broadcasts' },
+        rules: { type: 'string', default: 'touchstream.rules' },
+        transitions: { type: 'string', default: 'touchstream.segment-transitions' },
+        touches: { type: 'string', default: 'touchstream.touch-commands' },
+        ruleRejections: { type: 'string', default: 'touchstream.rule-rejections' },
+        deadLetters: { type: 'string', default: 'touchstream.dead-letters' },
+      },
+    },
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        retention: { type: 'string', pattern: '^[0-9]+[mhd]$', default: '90d', description: 'How long behaviour history is kept.' },
+        indexedAttributes: { type: 'array', items: { type: 'string' }, default: ['city', 'province'] },
+        examplesDir: { type: 'string', description: 'Rules published at start (dev mode: examples/rules).' },
+      },
+    },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        advertisedAddress: { type: 'string', description: 'host:port other instances use to reach this API. Default: host:port.' },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },
+      },
+    },
+    generator: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Produce synthetic insurance events (dev mode turns it on).' },
+        customers: { type: 'integer', minimum: 1, default: 2000 },
+        eventsPerSecond: { type: 'integer', minimum: 1, default: 200 },
+        seed: { type: 'integer', default: 20261125 },
+      },
+    },
+  },
+} as const;

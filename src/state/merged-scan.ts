@@ -1,0 +1,86 @@
+/**
+ * The scan behind the write cache's `range()`: the cache's pending entries merged with a backend
+ * cursor in key order (or reverse). On equal keys the pending entry wins; a pending tombstone
+ * hides the backend's entry. The limit counts entries returned, after tombstones, so it cannot
+ * be pushed down to the backend.
+ */
+import type { BPlusTree } from './b-plus-tree.js';
+import { compareKeys } from './key-order.js';
+import { TreeCursor } from './tree-cursor.js';
+import type { Bytes, Entry, KeyRange, StoreCursor } from './types.js';
+
+/** Marks a pending delete in the write cache. */
+export const TOMBSTONE: unique symbol = Symbol('tombstone');
+
+/** A write waiting in the cache: the deserialized value (or a tombstone) and when it was made. */
+export interface DirtyEntry<V> {
+  value: V | typeof TOMBSTONE;
+  timestamp: number;
+}
+
+const CACHE_CHUNK = 256;
+const BACKEND_FIRST_CHUNK = 64;
+const BACKEND_MAX_CHUNK = 1024;
+
+/** Closes `backend` however the scan ends. */
+export async function* mergedScan<V>(
+  pending: BPlusTree<DirtyEntry<V>>,
+  backend: StoreCursor,
+  range: KeyRange,
+  decode: (key: string, bytes: Bytes) => V,
+): AsyncIterableIterator<Entry<V>> {
+  const limit = range.limit ?? Infinity;
+  const reverse = range.reverse === true;
+  const cache = new TreeCursor(pending, range);
+  const cacheKeys: string[] = [];
+  const cacheEntries: DirtyEntry<V>[] = [];
+  let ci = 0;
+  let cacheDone = false;
+  let chunk: Entry<Bytes>[] = [];
+  let bi = 0;
+  let backendDone = false;
+  let chunkSize = BACKEND_FIRST_CHUNK;
+  let emitted = 0;
+  if (limit <= 0) {
+    await backend.close();
+    return;
+  }
+  try {
+    for (;;) {
+      if (ci >= cacheKeys.length && !cacheDone) {
+        ci = 0;
+        if (cache.nextChunk(CACHE_CHUNK, cacheKeys, cacheEntries) === 0) cacheDone = true;
+      }
+      if (bi >= chunk.length && !backendDone) {
+        bi = 0;
+        chunk = await backend.next(chunkSize);
+        if (chunkSize < BACKEND_MAX_CHUNK) chunkSize *= 2;
+        if (chunk.length === 0) backendDone = true;
+      }
+      const cacheHas = ci < cacheKeys.length;
+      const backendHas = bi < chunk.length;
+      if (!cacheHas && !backendHas) return;
+      let order: number;
+      if (!cacheHas) order = 1;
+      else if (!backendHas) order = -1;
+      else
+        order = reverse
+          ? compareKeys(chunk[bi].key, cacheKeys[ci])
+          : compareKeys(cacheKeys[ci], chunk[bi].key);
+      if (order <= 0) {
+        if (order === 0) bi++;
+        const key = cacheKeys[ci];
+        const value = cacheEntries[ci].value;
+        ci++;
+        if (value === TOMBSTONE) continue;
+        yield { key, value };
+      } else {
+        const entry = chunk[bi++];
+        yield { key: entry.key, value: decode(entry.key, entry.value) };
+      }
+      if (++emitted >= limit) return;
+    }
+  } finally {
+    await backend.close();
+  }
+}
