@@ -14,7 +14,8 @@ import type { TouchstreamTopics } from '../runtime/index.js';
 import type { TouchstreamConfig } from './config/index.js';
 import type { AppLogger } from './logging.js';
 import { startApiServer } from '../api/index.js';
-import type { ApiServer, MetricsSource } from '../api/index.js';
+import type { ApiServer } from '../api/index.js';
+import type { MetricsRegistry } from '../observability/index.js';
 
 export interface RunningApp {
   config: TouchstreamConfig;
@@ -45,7 +46,7 @@ async function startRegistry(config: TouchstreamConfig, logger: AppLogger): Prom
   }
 }
 
-export async function startApp(config: TouchstreamConfig, logger: AppLogger, metrics?: MetricsSource): Promise<RunningApp> {
+export async function startApp(config: TouchstreamConfig, logger: AppLogger, metrics: MetricsRegistry): Promise<RunningApp> {
   const closers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -78,9 +79,19 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       retentionMs: parseDuration(config.rules.retention),
       indexedAttributes: config.rules.indexedAttributes,
       onBackfillProgress: (progress) => {
+        metrics.setBackfillProgress(progress.taskId, progress.visited);
         if (progress.done) logger.info(progress, 'backfill finished');
       },
-      onRuleRejected: (rejection) => logger.warn({ ...rejection }, 'rule rejected'),
+      onRuleRejected: (rejection) => {
+        metrics.recordRuleRejection('TS_RULE_INVALID');
+        logger.warn({ ...rejection }, 'rule rejected');
+      },
+      onTransitions: (transitions) => {
+        for (const transition of transitions) metrics.recordSegmentTransition(transition.segment, transition.change);
+      },
+      onTouches: (touches) => {
+        for (const touch of touches) metrics.recordTouchEmitted(touch.channel);
+      },
     });
     const admin = kafka.admin();
     await admin.connect();
@@ -113,17 +124,43 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       logger,
-      onRestoreProgress: (progress) => logger.debug?.({ ...progress }, 'restoring'),
+      onRestoreProgress: (progress) => {
+        metrics.setRestoreProgress(progress.taskId, progress.store, progress.restored, 0);
+        logger.debug?.({ ...progress }, 'restoring');
+      },
+      onCommit: ({ ms, records }) => metrics.recordCommit(ms, records),
+      onRebalance: () => metrics.recordRebalance(),
+      onDeadLetter: (letter) => {
+        metrics.recordDeadLetter(letter.code);
+        logger.warn({ code: letter.code, topic: letter.topic, partition: letter.partition, offset: letter.offset, reason: letter.message }, 'dead letter');
+      },
+      onBatchProcessed: ({ taskId, records, ms }) => {
+        metrics.recordProcessed(taskId, records);
+        metrics.observeProcessLatency(taskId, ms / Math.max(1, records));
+      },
     });
     http.attach(streams);
     // Published before the engine starts, so every instance reads them while it starts up.
     if (config.rules.examplesDir !== undefined) await publishRuleFiles(kafka, topics.rules, config.rules.examplesDir, logger);
     await streams.start();
     closers.push(() => streams.stop());
+    const lagTimer = setInterval(() => void pollLag(streams, metrics), 5_000);
+    closers.push(async () => clearInterval(lagTimer));
     return { config, kafka, brokers, registryUrl, topics, streams, http, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** Consumer lag and active tasks, read from the broker every few seconds. */
+async function pollLag(streams: KafkaStreams, metrics: MetricsRegistry): Promise<void> {
+  if (streams.state !== 'running') return;
+  try {
+    for (const { topic, partition, lag } of await streams.consumerLag()) metrics.setConsumerLag(topic, partition, lag);
+    metrics.setActiveTasks(streams.tasks().length);
+  } catch {
+    // The next poll tries again; lag is a gauge, a missed reading costs nothing.
   }
 }
 

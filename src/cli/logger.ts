@@ -1,13 +1,12 @@
 /**
- * The CLI's logger and metrics for a running instance.
+ * The CLI's logger (JSON lines, phone and ID-card numbers masked) and metrics registry.
  */
-import { pino } from 'pino';
-import type { MetricsSource } from '../api/index.js';
+import { MetricsRegistry, createLogger } from '../observability/index.js';
 import type { TouchstreamConfig } from './config/index.js';
 import type { AppLogger } from './logging.js';
 
-export function createCliLogger(config: TouchstreamConfig): { logger: AppLogger; metrics?: MetricsSource } {
-  const logger = pino({ level: config.log.level, base: { app: config.applicationId, instance: config.instanceId } });
+export function createCliLogger(config: TouchstreamConfig): { logger: AppLogger; metrics: MetricsRegistry } {
+  const logger = createLogger({ level: config.log.level, name: config.applicationId, instanceId: config.instanceId });
   return {
     logger: {
       info: (fields, message) => logger.info(fields, message),
@@ -15,5 +14,6 @@ export function createCliLogger(config: TouchstreamConfig): { logger: AppLogger;
       error: (fields, message) => logger.error(fields, message),
       debug: (fields, message) => logger.debug(fields, message),
     },
+    metrics: new MetricsRegistry({ defaultMetrics: true }),
   };
 }

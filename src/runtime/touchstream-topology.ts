@@ -44,6 +44,8 @@ export interface TouchstreamTopologyOptions {
   eventSerde?: Serde<unknown>;
   onBackfillProgress?: RuleEngineOptions['onBackfillProgress'];
   onRuleRejected?: RuleEngineOptions['onRuleRejected'];
+  onTransitions?: RuleEngineOptions['onTransitions'];
+  onTouches?: RuleEngineOptions['onTouches'];
 }
 
 /** The contract's `ts` is the event time; a record without a usable one keeps its Kafka timestamp (and is refused later). */
@@ -81,6 +83,8 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
         indexedAttributes: options.indexedAttributes,
         onBackfillProgress: options.onBackfillProgress,
         onRuleRejected: options.onRuleRejected,
+        onTransitions: options.onTransitions,
+        onTouches: options.onTouches,
       }),
     [STORES.customers, STORES.broadcastIndex],
     { name: RULE_ENGINE_NODE, globalTables: [STORES.rules] },

@@ -62,6 +62,9 @@ export interface RuleEngineOptions {
   onBackfillProgress?(progress: { taskId: string; visited: number; done: boolean }): void;
   /** Called when a rule from the rules table is refused. */
   onRuleRejected?(rejection: RuleRejection): void;
+  /** Called with what each step emitted, for metrics (not called when nothing was emitted). */
+  onTransitions?(transitions: readonly Transition[]): void;
+  onTouches?(touches: readonly Touch[]): void;
 }
 
 export interface RuleRejection {
@@ -287,6 +290,7 @@ export class RuleEngineProcessor {
   }
 
   private emitTransitions(transitions: readonly Transition[]): void {
+    if (transitions.length > 0) this.options.onTransitions?.(transitions);
     for (const transition of transitions) {
       this.context.forward(
         { key: transition.customerId, value: transition, timestamp: transition.at },
@@ -296,6 +300,7 @@ export class RuleEngineProcessor {
   }
 
   private emitTouches(touches: readonly Touch[]): void {
+    if (touches.length > 0) this.options.onTouches?.(touches);
     for (const touch of touches) {
       this.context.forward(
         { key: touch.customerId, value: touch, timestamp: touch.at },

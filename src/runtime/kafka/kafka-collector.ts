@@ -24,7 +24,10 @@ export class KafkaCollector implements RecordCollector {
   private count = 0;
   deadLetters = 0;
 
-  constructor(private readonly deadLetterTopic: string) {}
+  constructor(
+    private readonly deadLetterTopic: string,
+    private readonly onDeadLetter?: (letter: DeadLetter) => void,
+  ) {}
 
   send(record: ProducedRecord): undefined {
     this.push(record.topic, {
@@ -39,6 +42,7 @@ export class KafkaCollector implements RecordCollector {
 
   deadLetter(letter: DeadLetter): void {
     this.deadLetters += 1;
+    this.onDeadLetter?.(letter);
     const value: DeadLetterValue = {
       topic: letter.topic,
       partition: letter.partition,

@@ -63,6 +63,8 @@ export interface KafkaStreamsOptions {
   onRestoreProgress?(progress: RestoreProgress): void;
   onCommit?(info: { records: number; offsets: number; ms: number }): void;
   onRebalance?(info: { assigned: string[]; revoked: string[] }): void;
+  onDeadLetter?(letter: { code: string; topic: string; partition: number; offset: number; message: string }): void;
+  onBatchProcessed?(info: { taskId: string; records: number; ms: number }): void;
 }
 
 export type RuntimeState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -101,7 +103,7 @@ export class KafkaStreams {
     this.guarantee = options.processingGuarantee ?? 'exactly_once';
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
-    this.collector = new KafkaCollector(options.deadLetterTopic);
+    this.collector = new KafkaCollector(options.deadLetterTopic, options.onDeadLetter);
     this.timerStore = { name: TIMER_STORE, backend: 'leveldb', valueSerde: bytesSerde, changelog: true };
   }
 
@@ -413,8 +415,10 @@ export class KafkaStreams {
           timestamp: Number(message.timestamp),
           headers: message.headers === undefined ? undefined : toHeaders(message.headers),
         }));
+        const started = performance.now();
         await processBatch(host, records);
         await this.settle(host);
+        this.options.onBatchProcessed?.({ taskId: host.task.taskId, records: records.length, ms: performance.now() - started });
       }
       const next = String(Number(batch.lastOffset()) + 1);
       await this.commit(new Map([[batch.topic, [{ partition: batch.partition, offset: next }]]]));
