@@ -47,7 +47,7 @@ export interface CustomerState {
   segments: Set<string>;
   /** Ordered by `due`, then by when they were recorded. */
   pending: PendingFiring[];
-  /** Per capped trigger, the `at` of the firings written, ascending. */
+  /** Per trigger, the `at` of the firings written, ascending, kept for the retention (or a longer cap `per`). */
   firings: Map<string, number[]>;
 }
 

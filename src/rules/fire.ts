@@ -12,7 +12,11 @@ function schedule(state: CustomerState, firing: PendingFiring): void {
   pending.splice(at, 0, firing);
 }
 
-/** Whether `max` firings are already written with `at` in (at - per, at]; trims old history. */
+/**
+ * Whether `max` firings are already written with `at` in (at - per, at]; if not, records this one.
+ * Every trigger's firings are recorded (kept for the longer of its `per` and the retention), so a
+ * cap added later by a replace counts the firings written before it.
+ */
 function capped(
   state: CustomerState,
   trigger: CompiledTrigger,
@@ -20,18 +24,18 @@ function capped(
   retentionMs: number,
 ): boolean {
   const cap = trigger.cap;
-  if (cap === undefined) return false;
   let times = state.firings.get(trigger.id);
   if (times === undefined) {
     times = [];
     state.firings.set(trigger.id, times);
   }
-  // Kept for the retention too, so a replace that lengthens `per` up to it still sees them.
-  const keepAfter = at - Math.max(cap.perMs, retentionMs);
+  const keepAfter = at - Math.max(cap?.perMs ?? 0, retentionMs);
   const stale = upperBound(times, keepAfter);
   if (stale > 0) times.splice(0, stale);
-  const inWindow = upperBound(times, at) - upperBound(times, at - cap.perMs);
-  if (inWindow >= cap.max) return true;
+  if (cap !== undefined) {
+    const inWindow = upperBound(times, at) - upperBound(times, at - cap.perMs);
+    if (inWindow >= cap.max) return true;
+  }
   times.push(at);
   return false;
 }

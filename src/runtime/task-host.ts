@@ -141,6 +141,11 @@ export class TaskHost {
     await this.state.close();
   }
 
+  /** The changelog offsets this host knows per store, as a checkpoint records them. */
+  checkpointOffsets(): Record<string, number> {
+    return this.checkpointFor();
+  }
+
   private checkpointFor(): Record<string, number> {
     const offsets: Record<string, number> = {};
     for (const store of this.changelogged) {

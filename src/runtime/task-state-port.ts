@@ -24,6 +24,8 @@ export interface TaskStateHandle {
   /** The changelog offset each store has applied, from the checkpoint file; absent: from the start. */
   checkpointOffsets(): Readonly<Record<string, number>>;
   writeCheckpoint(offsets: Readonly<Record<string, number>>): Promise<void>;
+  /** Deletes the checkpoint file: the next open restores every store from its changelog. */
+  removeCheckpoint(): Promise<void>;
   restoreBatch(store: string, records: readonly RestoreRecord[]): Promise<void>;
   /** Time queues kept in the task's `__timers` store, one per clock. */
   timeQueue(name: 'stream' | 'wall'): TaskTimeQueue;

@@ -64,6 +64,10 @@ class TaskStateAdapter implements TaskStateHandle {
     return this.state.checkpoint(offsets);
   }
 
+  removeCheckpoint(): Promise<void> {
+    return this.state.removeCheckpoint();
+  }
+
   async restoreBatch(store: string, records: Parameters<TaskStateHandle['restoreBatch']>[1]): Promise<void> {
     await this.state.restoreBatch(store, records);
     if (store === TIMER_STORE) for (const queue of this.queues.values()) queue.reset();

@@ -101,6 +101,15 @@ export abstract class BytesStore {
     return this._get(key);
   }
 
+  /**
+   * @internal `get` for a layer above that has already checked the key (the write cache, the
+   * change-logging layer): the per-read key check is not repeated at every layer.
+   */
+  getUnchecked(key: string): Bytes | undefined {
+    this.assertOpen('get');
+    return this._get(key);
+  }
+
   getMany(keys: readonly string[]): (Bytes | undefined)[] {
     this.assertOpen('getMany');
     if (!Array.isArray(keys))
@@ -122,6 +131,13 @@ export abstract class BytesStore {
         );
       }
     }
+    if (ops.length === 0) return Promise.resolve();
+    return this._write(ops);
+  }
+
+  /** @internal `write` for a layer above that has already checked every operation. */
+  writeUnchecked(ops: readonly WriteOp[]): Promise<void> {
+    this.assertOpen('write');
     if (ops.length === 0) return Promise.resolve();
     return this._write(ops);
   }

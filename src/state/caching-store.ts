@@ -2,9 +2,12 @@
  * The write cache of one store: the layer that turns synchronous per-record reads and writes into
  * one backend batch per flush.
  *
- * - Dirty entries hold deserialized values (or a tombstone) in key order; each is serialized once,
- *   at flush, so a key written many times between commits costs one serialization, one backend
- *   write and one changelog record.
+ * - Dirty entries hold deserialized values (or a tombstone) in a hash map, updated in place, so a
+ *   put costs one map lookup; they are sorted once, at flush. Each is serialized once, at flush, so
+ *   a key written many times between commits costs one serialization, one backend write and one
+ *   changelog record. A key-ordered index of them (a B+tree) is built only when a scan needs it;
+ *   keys written after that are queued and sorted into it by the next scan (until the next flush
+ *   drops it), so writes never pay for ordering and scans pay only for what changed.
  * - Clean entries (read from, or flushed to, the backend) stay in an LRU of at most `maxEntries`,
  *   with remembered misses, so a hot key is deserialized once.
  * - When more than `maxEntries` keys are dirty the store starts a flush by itself. A flush is
@@ -26,7 +29,13 @@ import {
   StoreNotOpenError,
   StoreSerdeError,
 } from './errors.js';
-import { assertRange, isValidKey, prefixRange } from './key-order.js';
+import {
+  assertRange,
+  compareKeys,
+  isValidKey,
+  needsSlowCompare,
+  prefixRange,
+} from './key-order.js';
 import { LruCache } from './lru-cache.js';
 import { TOMBSTONE, mergedScan } from './merged-scan.js';
 import type { DirtyEntry } from './merged-scan.js';
@@ -58,9 +67,13 @@ export class CachingStore<V> implements KeyValueStore<V> {
   private readonly maxEntries: number;
   private readonly metrics: StoreMetrics;
   private readonly timestamp: () => number;
-  private dirty = new BPlusTree<DirtyEntry<V>>();
+  private dirty = new Map<string, DirtyEntry<V>>();
+  /** The dirty entries in key order, built by the first scan after a flush; null until then. */
+  private dirtyOrder: BPlusTree<DirtyEntry<V>> | null = null;
+  /** Keys made dirty since `dirtyOrder` was last brought up to date (only while it exists). */
+  private unordered: string[] = [];
   /** The batch a running flush is writing; still visible to reads until it has landed. */
-  private flushing: BPlusTree<DirtyEntry<V>> | null = null;
+  private flushing: Map<string, DirtyEntry<V>> | null = null;
   private readonly clean: LruCache<V | typeof ABSENT>;
   private flushChain: Promise<void> = Promise.resolve();
   private earlyFlushQueued = false;
@@ -133,7 +146,8 @@ export class CachingStore<V> implements KeyValueStore<V> {
   /** Drops every unflushed write and closes the backend (for a task whose state is being wiped). */
   async discard(): Promise<void> {
     // Emptied before waiting, so a queued early flush finds nothing left to write.
-    this.dirty = new BPlusTree<DirtyEntry<V>>();
+    this.dirty = new Map<string, DirtyEntry<V>>();
+    this.dropOrder();
     await this.flushChain;
     this.clean.clear();
     await this.inner.close();
@@ -141,20 +155,20 @@ export class CachingStore<V> implements KeyValueStore<V> {
 
   get(key: string): V | undefined {
     this.check('get', key);
-    // Clean and pending keys never overlap (a write evicts the clean entry, a landed flush only
-    // fills clean for keys not written again), so the O(1) clean lookup can go first.
+    // Pending entries shadow clean ones: a write leaves any clean entry of its key in place (it is
+    // overwritten when the flush lands), which saves an LRU removal per write.
+    let pending = this.dirty.get(key);
+    if (pending === undefined && this.flushing !== null) pending = this.flushing.get(key);
+    if (pending !== undefined) {
+      this.metrics.cacheHits++;
+      return pending.value === TOMBSTONE ? undefined : pending.value;
+    }
     const cached = this.clean.get(key);
     if (cached !== undefined) {
       this.metrics.cacheHits++;
       return cached === ABSENT ? undefined : cached;
     }
-    const pending =
-      this.dirty.get(key) ?? (this.flushing === null ? undefined : this.flushing.get(key));
-    if (pending !== undefined) {
-      this.metrics.cacheHits++;
-      return pending.value === TOMBSTONE ? undefined : pending.value;
-    }
-    const bytes = this.inner.get(key);
+    const bytes = this.inner.getUnchecked(key);
     const value = bytes === undefined ? undefined : this.deserialize(key, bytes);
     this.remember(key, value === undefined ? ABSENT : value);
     return value;
@@ -212,12 +226,9 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.checkOpen('approximateCount');
     await this.settle();
     let count = await this.inner.approximateCount();
-    const keys: string[] = [];
-    const entries: DirtyEntry<V>[] = [];
-    this.dirty.scan(undefined, true, undefined, true, false, Infinity, keys, entries);
-    for (let i = 0; i < keys.length; i++) {
-      const stored = this.inner.get(keys[i]) !== undefined;
-      const live = entries[i].value !== TOMBSTONE;
+    for (const [key, entry] of this.dirty) {
+      const stored = this.inner.getUnchecked(key) !== undefined;
+      const live = entry.value !== TOMBSTONE;
       if (stored !== live) count += live ? 1 : -1;
     }
     return count;
@@ -233,8 +244,17 @@ export class CachingStore<V> implements KeyValueStore<V> {
   }
 
   private write(key: string, value: V | typeof TOMBSTONE): void {
-    this.clean.delete(key);
-    this.dirty.set(key, { value, timestamp: this.timestamp() });
+    const timestamp = this.timestamp();
+    const existing = this.dirty.get(key);
+    if (existing !== undefined) {
+      // In place: a scan holding this entry may see the newer value, which a scan allows.
+      existing.value = value;
+      existing.timestamp = timestamp;
+      return;
+    }
+    const entry: DirtyEntry<V> = { value, timestamp };
+    this.dirty.set(key, entry);
+    if (this.dirtyOrder !== null) this.unordered.push(key);
     if (this.dirty.size > this.maxEntries && !this.earlyFlushQueued) {
       this.earlyFlushQueued = true;
       // The failure, if any, is kept in `failure` and thrown by the next write or flush.
@@ -249,16 +269,16 @@ export class CachingStore<V> implements KeyValueStore<V> {
     if (batch.size === 0) return;
     if (this.inner.status !== 'open')
       throw new StoreNotOpenError(this.name, this.inner.status, 'flush');
-    const keys: string[] = [];
-    const entries: DirtyEntry<V>[] = [];
-    batch.scan(undefined, true, undefined, true, false, Infinity, keys, entries);
+    const keys = sortKeys(Array.from(batch.keys()));
     const ops = new Array<WriteOp>(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const entry = entries[i];
-      const value = entry.value === TOMBSTONE ? null : this.serialize(keys[i], entry.value);
-      ops[i] = { key: keys[i], value, timestamp: entry.timestamp };
+      const key = keys[i];
+      const entry = batch.get(key) as DirtyEntry<V>;
+      const value = entry.value === TOMBSTONE ? null : this.serialize(key, entry.value);
+      ops[i] = { key, value, timestamp: entry.timestamp };
     }
-    this.dirty = new BPlusTree<DirtyEntry<V>>();
+    this.dirty = new Map<string, DirtyEntry<V>>();
+    this.dropOrder();
     this.flushing = batch;
     try {
       await this.inner.write(ops);
@@ -270,10 +290,12 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.flushing = null;
     this.metrics.flushes++;
     this.metrics.flushedEntries += ops.length;
+    const dirty = this.dirty;
     for (let i = 0; i < keys.length; i++) {
-      if (this.dirty.has(keys[i])) continue;
-      const value = entries[i].value;
-      this.remember(keys[i], value === TOMBSTONE ? ABSENT : value);
+      const key = keys[i];
+      if (dirty.has(key)) continue;
+      const value = (batch.get(key) as DirtyEntry<V>).value;
+      this.remember(key, value === TOMBSTONE ? ABSENT : value);
     }
   }
 
@@ -297,9 +319,31 @@ export class CachingStore<V> implements KeyValueStore<V> {
     if (range.lte !== undefined) bounds.lte = range.lte;
     // The tree captured here is either still the dirty set or a batch that landed in the backend
     // meanwhile; either way, preferring it on equal keys gives the newest value.
-    yield* mergedScan(this.dirty, this.inner.cursor(bounds), range, (key, bytes) =>
+    yield* mergedScan(this.orderedDirty(), this.inner.cursor(bounds), range, (key, bytes) =>
       this.deserialize(key, bytes),
     );
+  }
+
+  /** The dirty entries as a key-ordered tree, brought up to date with the writes since the last. */
+  private orderedDirty(): BPlusTree<DirtyEntry<V>> {
+    const dirty = this.dirty;
+    let tree = this.dirtyOrder;
+    const added = this.unordered;
+    if (tree !== null && added.length === 0) return tree;
+    // Many new keys: sorting them all into a new tree is cheaper than one descent per key.
+    const rebuild = tree === null || added.length * 4 > tree.size;
+    const keys = sortKeys(rebuild ? Array.from(dirty.keys()) : added);
+    if (rebuild || tree === null) tree = new BPlusTree<DirtyEntry<V>>();
+    // Sorted inserts walk the tree left to right; into a new tree they only touch the last leaf.
+    for (let i = 0; i < keys.length; i++) tree.set(keys[i], dirty.get(keys[i]) as DirtyEntry<V>);
+    this.dirtyOrder = tree;
+    this.unordered = [];
+    return tree;
+  }
+
+  private dropOrder(): void {
+    this.dirtyOrder = null;
+    if (this.unordered.length > 0) this.unordered = [];
   }
 
   private remember(key: string, value: V | typeof ABSENT): void {
@@ -342,4 +386,14 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.check(operation, key);
     if (this.failure !== undefined) throw this.failure;
   }
+}
+
+/** Sorts `keys` in place into UTF-8 order and returns it. */
+function sortKeys(keys: string[]): string[] {
+  let slow = false;
+  for (let i = 0; i < keys.length && !slow; i++) slow = needsSlowCompare(keys[i]);
+  // Without surrogates or U+E000-U+FFFF the default (UTF-16) sort is the UTF-8 order.
+  if (slow) keys.sort(compareKeys);
+  else keys.sort();
+  return keys;
 }

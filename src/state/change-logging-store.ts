@@ -33,7 +33,7 @@ export class ChangeLoggingStore extends BytesStore {
   }
 
   protected _get(key: string): Bytes | undefined {
-    return this.inner.get(key);
+    return this.inner.getUnchecked(key);
   }
 
   protected override _getMany(keys: readonly string[]): (Bytes | undefined)[] {
@@ -41,7 +41,7 @@ export class ChangeLoggingStore extends BytesStore {
   }
 
   protected async _write(ops: readonly WriteOp[]): Promise<void> {
-    await this.inner.write(ops);
+    await this.inner.writeUnchecked(ops);
     const store = this.name;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];

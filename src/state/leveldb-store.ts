@@ -23,13 +23,23 @@ interface EntryIterator {
   close(): Promise<void>;
 }
 
-type BatchOp = { type: 'put'; key: string; value: Bytes } | { type: 'del'; key: string };
+/**
+ * A counted store this large with this few writes since its count (a tenth of it at most) answers
+ * approximateCount with that count instead of counting again.
+ */
+const RECOUNT_MIN_KEYS = 10_000;
+const RECOUNT_DRIFT = 0.1;
 
 export class LevelDbStore extends BytesStore {
   readonly persistent = true;
   private db: Db | null = null;
-  /** Exact key count once someone asked for it; kept up to date by writes from then on. */
-  private knownCount: number | null = null;
+  /**
+   * The key count at the last count (a full key scan, run when someone asks), and how many write
+   * operations have landed since. Writes never read to keep the count exact: that would double
+   * the reads of the write path.
+   */
+  private countedKeys: number | null = null;
+  private opsSinceCount = 0;
 
   constructor(name: string, path: string) {
     super(name, path);
@@ -46,13 +56,13 @@ export class LevelDbStore extends BytesStore {
       throw openError(this.location, error);
     }
     this.db = db;
-    this.knownCount = null;
+    this.countedKeys = null;
   }
 
   protected async _close(): Promise<void> {
     const db = this.db;
     this.db = null;
-    this.knownCount = null;
+    this.countedKeys = null;
     if (db !== null) await db.close();
   }
 
@@ -65,25 +75,23 @@ export class LevelDbStore extends BytesStore {
   }
 
   protected async _write(ops: readonly WriteOp[]): Promise<void> {
-    const db = this.db as Db;
-    const batch = new Array<BatchOp>(ops.length);
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      batch[i] =
-        op.value === null
-          ? { type: 'del', key: op.key }
-          : { type: 'put', key: op.key, value: op.value };
-    }
-    const delta = this.knownCount === null ? 0 : this.countDelta(ops);
+    // A chained batch: no operation object per key.
+    const batch = (this.db as Db).batch();
     try {
-      await db.batch(batch);
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i];
+        if (op.value === null) batch.del(op.key);
+        else batch.put(op.key, op.value);
+      }
+      await batch.write();
     } catch (error) {
+      await closeQuietly(batch);
       throw new StoreWriteFailedError(this.name, this.location, {
         cause: error,
         details: { ops: ops.length },
       });
     }
-    if (this.knownCount !== null) this.knownCount += delta;
+    this.opsSinceCount += ops.length;
   }
 
   protected _cursor(range: KeyRange): StoreCursor {
@@ -97,22 +105,31 @@ export class LevelDbStore extends BytesStore {
     return new LevelCursor(this, (this.db as Db).iterator<string, Bytes>(options));
   }
 
+  /** Exact for small stores; for large ones, up to a tenth of the count in writes out of date. */
   protected async _approximateCount(): Promise<number> {
-    if (this.knownCount === null) {
-      const keys = (this.db as Db).keys();
-      let count = 0;
-      try {
-        for (;;) {
-          const chunk = await keys.nextv(4096);
-          if (chunk.length === 0) break;
-          count += chunk.length;
-        }
-      } finally {
-        await keys.close();
-      }
-      this.knownCount = count;
+    const counted = this.countedKeys;
+    if (
+      counted !== null &&
+      (this.opsSinceCount === 0 ||
+        (counted >= RECOUNT_MIN_KEYS && this.opsSinceCount <= counted * RECOUNT_DRIFT))
+    ) {
+      return counted;
     }
-    return this.knownCount;
+    // The iterator reads a snapshot taken now; writes landing during the count are drift.
+    this.opsSinceCount = 0;
+    const keys = (this.db as Db).keys();
+    let count = 0;
+    try {
+      for (;;) {
+        const chunk = await keys.nextv(4096);
+        if (chunk.length === 0) break;
+        count += chunk.length;
+      }
+    } finally {
+      await keys.close();
+    }
+    this.countedKeys = count;
+    return count;
   }
 
   protected async _clear(): Promise<void> {
@@ -121,7 +138,8 @@ export class LevelDbStore extends BytesStore {
     } catch (error) {
       throw new StoreWriteFailedError(this.name, this.location, { cause: error });
     }
-    this.knownCount = 0;
+    this.countedKeys = 0;
+    this.opsSinceCount = 0;
   }
 
   /** @internal */
@@ -129,19 +147,6 @@ export class LevelDbStore extends BytesStore {
     if (errorCode(error) === 'LEVEL_CORRUPTION')
       return new StoreCorruptError(this.location, { cause: error });
     return new StoreReadFailedError(this.name, this.location, { cause: error });
-  }
-
-  /** How the key count changes when `ops` is applied, from the keys' presence before it. */
-  private countDelta(ops: readonly WriteOp[]): number {
-    const db = this.db as Db;
-    const present = new Map<string, boolean>();
-    for (let i = 0; i < ops.length; i++) present.set(ops[i].key, ops[i].value !== null);
-    let delta = 0;
-    for (const [key, after] of present) {
-      const before = db.getSync(key) !== undefined;
-      if (after !== before) delta += after ? 1 : -1;
-    }
-    return delta;
   }
 }
 
@@ -178,5 +183,13 @@ function openError(path: string, error: unknown): Error {
       return new StoreCorruptError(path, { cause: error });
     default:
       return new StoreOpenFailedError(path, errorMessage(cause), { cause: error });
+  }
+}
+
+async function closeQuietly(batch: { close(): Promise<void> }): Promise<void> {
+  try {
+    await batch.close();
+  } catch {
+    // The write failure being reported matters more than a failure to release the batch.
   }
 }

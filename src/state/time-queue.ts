@@ -14,9 +14,10 @@
  * After the store is reopened or restored underneath the queue, make a new queue or call
  * `reset()`: the head is rebuilt by `load`.
  */
-import { BPlusTree } from './b-plus-tree.js';
 import { InvalidKeyError, InvalidStateArgumentError, TimeQueueNotLoadedError } from './errors.js';
-import { compareKeys, isValidKey } from './key-order.js';
+import { compareKeys, isValidKey, needsSlowCompare } from './key-order.js';
+import { TimeQueueHead } from './time-queue-head.js';
+import type { HeadEntry } from './time-queue-head.js';
 import type { Bytes, KeyValueStore } from './types.js';
 
 export interface QueueEntry {
@@ -37,12 +38,11 @@ export interface TimeQueueOptions {
 const TIME_DIGITS = 14;
 const SEPARATOR = ':';
 
-interface HeadEntry extends QueueEntry {
-  key: string;
-}
-
+/** A change beyond the watermark made while a load ran; `entry` null: a removal. */
 interface JournalOp {
-  key: string;
+  time: number;
+  id: string;
+  slowId: boolean;
   entry: HeadEntry | null;
 }
 
@@ -53,9 +53,12 @@ export class TimeQueue {
   private readonly headSize: number;
   private readonly loadChunk: number;
   private readonly label: string;
-  private readonly head = new BPlusTree<HeadEntry>();
+  private readonly head = new TimeQueueHead();
+  /** The key of the last entry the head covers (the prefix alone: none); also as (time, id). */
   private watermarkKey: string;
   private watermarkTime = -Infinity;
+  private watermarkId = '';
+  private watermarkSlowId = false;
   private complete = false;
   /** Bumped whenever the watermark moves down, so a load that raced it discards its result. */
   private generation = 0;
@@ -106,27 +109,29 @@ export class TimeQueue {
         'payload must be a Uint8Array',
       );
     }
-    const old = this.timeOf(id);
-    if (old !== undefined) this.removeTimeKey(this.timeKey(old, id));
+    const slowId = needsSlowCompare(id);
+    const byIdKey = this.byId + id;
+    const stored = this.store.get(byIdKey);
+    if (stored !== undefined) this.removeEntry(decodeTime(stored), id, slowId);
     const key = this.timeKey(time, id);
     this.store.put(key, payload);
-    this.store.put(this.byId + id, encodeTime(time));
-    const entry: HeadEntry = { key, id, time, payload };
-    if (this.complete || compareKeys(key, this.watermarkKey) <= 0) {
-      this.head.set(key, entry);
+    this.store.put(byIdKey, encodeTime(time));
+    if (this.complete || this.withinWatermark(time, id, slowId)) {
+      this.head.insert({ key, id, time, payload, slowId });
       this.trim();
     } else if (this.journal !== null) {
-      this.journal.push({ key, entry });
+      this.journal.push({ time, id, slowId, entry: { key, id, time, payload, slowId } });
     }
   }
 
   /** Removes the entry with this id; false if there was none. */
   cancel(id: string): boolean {
     this.checkId(id);
-    const time = this.timeOf(id);
-    if (time === undefined) return false;
-    this.removeTimeKey(this.timeKey(time, id));
-    this.store.delete(this.byId + id);
+    const byIdKey = this.byId + id;
+    const stored = this.store.get(byIdKey);
+    if (stored === undefined) return false;
+    this.removeEntry(decodeTime(stored), id, needsSlowCompare(id));
+    this.store.delete(byIdKey);
     return true;
   }
 
@@ -146,7 +151,7 @@ export class TimeQueue {
    * (-Infinity before any load): `await load(Infinity)` first to make it exact.
    */
   nextTime(): number {
-    const first = this.head.firstValue();
+    const first = this.head.first();
     if (first !== undefined) return first.time;
     return this.complete ? Infinity : this.watermarkTime;
   }
@@ -157,14 +162,14 @@ export class TimeQueue {
    * @throws TimeQueueNotLoadedError when `needsLoad(upTo)`
    */
   popDue(upTo: number): QueueEntry | undefined {
-    const first = this.head.firstValue();
+    const first = this.head.first();
     if (first === undefined) {
       if (this.needsLoad(upTo))
         throw new TimeQueueNotLoadedError(this.label, upTo, this.watermarkTime);
       return undefined;
     }
     if (first.time > upTo) return undefined;
-    this.head.delete(first.key);
+    this.head.shift();
     this.store.delete(first.key);
     this.store.delete(this.byId + first.id);
     return { id: first.id, time: first.time, payload: first.payload };
@@ -190,6 +195,8 @@ export class TimeQueue {
     this.head.clear();
     this.watermarkKey = this.byTime;
     this.watermarkTime = -Infinity;
+    this.watermarkId = '';
+    this.watermarkSlowId = false;
     this.complete = false;
     this.generation++;
   }
@@ -210,35 +217,47 @@ export class TimeQueue {
       read.push(this.parse(key, value));
     }
     if (generation !== this.generation) return;
-    for (let i = 0; i < read.length; i++) this.head.set(read[i].key, read[i]);
+    for (let i = 0; i < read.length; i++) this.head.insert(read[i]);
     if (read.length < limit) {
       this.complete = true;
     } else {
-      const last = read[read.length - 1];
-      this.watermarkKey = last.key;
-      this.watermarkTime = last.time;
+      this.moveWatermark(read[read.length - 1]);
     }
     for (const op of this.journal ?? []) {
-      if (!this.complete && compareKeys(op.key, this.watermarkKey) > 0) continue;
-      if (op.entry === null) this.head.delete(op.key);
-      else this.head.set(op.key, op.entry);
+      if (!this.complete && !this.withinWatermark(op.time, op.id, op.slowId)) continue;
+      if (op.entry === null) this.head.remove(op.time, op.id, op.slowId);
+      else this.head.insert(op.entry);
     }
     this.trim();
   }
 
-  private removeTimeKey(key: string): void {
-    this.store.delete(key);
-    if (this.complete || compareKeys(key, this.watermarkKey) <= 0) this.head.delete(key);
-    else if (this.journal !== null) this.journal.push({ key, entry: null });
+  /** Removes the entry (time, id) from the store's time index and the head. */
+  private removeEntry(time: number, id: string, slowId: boolean): void {
+    this.store.delete(this.timeKey(time, id));
+    if (this.complete || this.withinWatermark(time, id, slowId)) this.head.remove(time, id, slowId);
+    else if (this.journal !== null) this.journal.push({ time, id, slowId, entry: null });
+  }
+
+  /** Whether the key of (time, id) is at or before the watermark key. */
+  private withinWatermark(time: number, id: string, slowId: boolean): boolean {
+    if (time !== this.watermarkTime) return time < this.watermarkTime;
+    if (id === this.watermarkId) return true;
+    if (slowId && this.watermarkSlowId) return compareKeys(id, this.watermarkId) < 0;
+    return id < this.watermarkId;
+  }
+
+  private moveWatermark(last: HeadEntry): void {
+    this.watermarkKey = last.key;
+    this.watermarkTime = last.time;
+    this.watermarkId = last.id;
+    this.watermarkSlowId = last.slowId;
   }
 
   /** Drops the latest entries beyond `headSize`, lowering the watermark below them. */
   private trim(): void {
     if (this.head.size <= this.headSize) return;
-    while (this.head.size > this.headSize) this.head.delete(this.head.lastKey() as string);
-    const last = this.head.lastValue() as HeadEntry;
-    this.watermarkKey = last.key;
-    this.watermarkTime = last.time;
+    while (this.head.size > this.headSize) this.head.pop();
+    this.moveWatermark(this.head.last() as HeadEntry);
     this.complete = false;
     this.generation++;
   }
@@ -250,7 +269,8 @@ export class TimeQueue {
   private parse(key: string, payload: Bytes): HeadEntry {
     const start = this.byTime.length;
     const time = parseInt(key.slice(start, start + TIME_DIGITS), 16);
-    return { key, id: key.slice(start + TIME_DIGITS + 1), time, payload };
+    const id = key.slice(start + TIME_DIGITS + 1);
+    return { key, id, time, payload, slowId: needsSlowCompare(id) };
   }
 
   private checkId(id: unknown): void {

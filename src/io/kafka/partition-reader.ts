@@ -66,6 +66,8 @@ export class PartitionReader {
       readUncommitted: options.readCommitted === false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Short fetch waits: a partition resumed for a read or a follow is fetched promptly.
+      maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
     });
     const reader = new PartitionReader(kafka, consumer, options.topics, options.idleMs ?? 500);

@@ -16,7 +16,7 @@
  *  - Wall-clock timers fire on an interval, with or without records arriving.
  */
 import { AssignerProtocol } from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { copartitionedAssigner, decodeAssignmentInfo, ensureTopics, partitionCounts, PartitionReader, toHeaders } from '../../io/index.js';
 import type { AssignmentInfo } from '../../io/index.js';
 import type { StoreSpec } from '../../state/index.js';
@@ -256,6 +256,8 @@ export class KafkaStreams {
       partitionAssigners: [copartitionedAssigner({ instanceId, apiAddress })],
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
+      // kafkajs heartbeats between fetches, so a fetch may not wait longer than a fraction of the session.
+      maxWaitTimeInMs: Math.min(1_000, Math.floor((this.options.sessionTimeoutMs ?? 10_000) / 4)),
       readUncommitted: false,
       allowAutoTopicCreation: false,
     });
@@ -352,7 +354,7 @@ export class KafkaStreams {
     if (this.guarantee === 'exactly_once') {
       // While the task runs its local state may get ahead of what is committed; only a clean close
       // writes a checkpoint again.
-      await host.state.writeCheckpoint({});
+      await host.state.removeCheckpoint();
     }
     return this.queue.run(async () => {
       if (this.opening.get(taskId) === undefined) {
@@ -489,11 +491,12 @@ export class KafkaStreams {
     if (records === 0 && offsets.size === 0) return;
     const topicMessages: TopicMessages[] = this.collector.drain();
     const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
+    let written: RecordMetadata[] = [];
     try {
       if (this.guarantee === 'exactly_once') {
         const transaction = await this.producer.transaction();
         try {
-          if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages });
+          if (topicMessages.length > 0) written = await transaction.sendBatch({ topicMessages });
           if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: this.options.applicationId, topics });
           await transaction.commit();
         } catch (error) {
@@ -501,15 +504,45 @@ export class KafkaStreams {
           throw error;
         }
       } else {
-        if (topicMessages.length > 0) await this.producer.sendBatch({ topicMessages });
+        if (topicMessages.length > 0) written = await this.producer.sendBatch({ topicMessages });
         if (topics.length > 0) await this.consumer.commitOffsets(topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))));
-        for (const host of this.hosts.values()) await host.commit();
       }
     } catch (error) {
       this.logger.error({ error: errorMessage(error), records }, 'commit failed');
       throw new RuntimeError('TS_RUNTIME_COMMIT_FAILED', `commit of ${records} records failed: ${errorMessage(error)}`, { cause: error, retryable: true });
     }
+    this.noteChangelogOffsets(topicMessages, written);
+    // At-least-once may checkpoint after every commit: a crash replays inputs, never loses state.
+    if (this.guarantee === 'at_least_once') for (const host of this.hosts.values()) await host.state.writeCheckpoint(host.checkpointOffsets());
     this.options.onCommit?.({ records, offsets: topics.length, ms: this.clock() - started });
+  }
+
+  /**
+   * Tells each task the offset of the last changelog record it has committed per store, which a
+   * clean close writes to the checkpoint: the broker answers with the first offset of each
+   * partition's batch, and the batch holds as many records as were sent there.
+   */
+  private noteChangelogOffsets(sent: readonly TopicMessages[], written: readonly RecordMetadata[]): void {
+    if (written.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const { topic, messages } of sent) {
+      for (const message of messages) {
+        const key = `${topic}/${message.partition ?? -1}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    const last = new Map<string, number>();
+    for (const metadata of written) {
+      const count = counts.get(`${metadata.topicName}/${metadata.partition}`);
+      if (count === undefined || metadata.baseOffset === undefined) continue;
+      last.set(`${metadata.topicName}/${metadata.partition}`, Number(metadata.baseOffset) + count - 1);
+    }
+    for (const host of this.hosts.values()) {
+      for (const store of host.state.changelogStores()) {
+        const offset = last.get(`${changelogTopic(this.options.applicationId, store)}/${host.task.partition}`);
+        if (offset !== undefined) host.changelogOffsets[store] = offset;
+      }
+    }
   }
 
   private async shutdown(clean: boolean): Promise<void> {
