@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { startEmbeddedKafka, startEmbeddedSchemaRegistry } from '../embedded/index.js';
 import type { EmbeddedKafka, EmbeddedSchemaRegistry } from '../embedded/index.js';
-import { createKafkaClient, ensureTopics } from '../io/index.js';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { AvroSerdes, createKafkaClient, ensureTopics, eventAvroSerde, findSchemasDir, jsonSerde, loadAvroSchemas } from '../io/index.js';
+import type { Serde } from '../io/index.js';
 import { parseDuration } from '../rules/index.js';
 import { KafkaStreams, buildTouchstreamTopology } from '../runtime/index.js';
 import type { TouchstreamTopics } from '../runtime/index.js';
@@ -23,6 +25,8 @@ export interface RunningApp {
   brokers: string[];
   registryUrl: string;
   topics: TouchstreamTopics;
+  /** How events are written to the event topics (JSON, or Avro with the registry). */
+  eventSerde: Serde<unknown>;
   streams: KafkaStreams;
   http: ApiServer;
   stop(): Promise<void>;
@@ -74,7 +78,12 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
         else if (level === 'warn') logger.warn(fields, message);
       },
     });
+    // Every schema in schemas/ is registered at start, whichever encoding the event topics use.
+    const avro = new AvroSerdes({ registry: new SchemaRegistry({ host: registryUrl }), schemas: await loadAvroSchemas(findSchemasDir()) });
+    await avro.prepare();
+    const eventSerde = config.serdes.events === 'avro' ? eventAvroSerde(avro) : jsonSerde('event');
     const { topology, topics } = buildTouchstreamTopology({
+      eventSerde,
       topics: config.topics,
       retentionMs: parseDuration(config.rules.retention),
       indexedAttributes: config.rules.indexedAttributes,
@@ -134,6 +143,12 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
         metrics.recordDeadLetter(letter.code);
         logger.warn({ code: letter.code, topic: letter.topic, partition: letter.partition, offset: letter.offset, reason: letter.message }, 'dead letter');
       },
+      prepareBatch:
+        config.serdes.events === 'avro'
+          ? async (values) => {
+              if (avro.hasUnknownIds(values)) await avro.resolveUnknownIds(values);
+            }
+          : undefined,
       onBatchProcessed: ({ taskId, records, ms }) => {
         metrics.recordProcessed(taskId, records);
         metrics.observeProcessLatency(taskId, ms / Math.max(1, records));
@@ -146,7 +161,7 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
     closers.push(() => streams.stop());
     const lagTimer = setInterval(() => void pollLag(streams, metrics), 5_000);
     closers.push(async () => clearInterval(lagTimer));
-    return { config, kafka, brokers, registryUrl, topics, streams, http, stop: stopAll };
+    return { config, kafka, brokers, registryUrl, topics, eventSerde, streams, http, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,5 +1,7 @@
 export {
   AvroSerdes,
+  EVENT_RECORDS,
+  eventAvroSerde,
   DecodeFailedError,
   EncodeFailedError,
   SchemaFetchError,

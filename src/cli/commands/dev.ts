@@ -85,11 +85,18 @@ async function runGenerator(app: RunningApp, out: (line: string) => void): Promi
     if (customerEvents.length > 0) {
       topicMessages.push({
         topic: app.topics.events,
-        messages: customerEvents.map((event) => ({ key: event.customerId as string, value: JSON.stringify(event), timestamp: String(event.ts) })),
+        messages: customerEvents.map((event) => ({
+          key: event.customerId as string,
+          value: Buffer.from(app.eventSerde.serialize(event)),
+          timestamp: String(event.ts),
+        })),
       });
     }
     if (broadcasts.length > 0) {
-      topicMessages.push({ topic: app.topics.broadcasts, messages: broadcasts.map((event) => ({ key: event.id, value: JSON.stringify(event) })) });
+      topicMessages.push({
+        topic: app.topics.broadcasts,
+        messages: broadcasts.map((event) => ({ key: event.id, value: Buffer.from(app.eventSerde.serialize(event)) })),
+      });
     }
     return producer.sendBatch({ topicMessages });
   };

@@ -65,6 +65,11 @@ export interface KafkaStreamsOptions {
   onRebalance?(info: { assigned: string[]; revoked: string[] }): void;
   onDeadLetter?(letter: { code: string; topic: string; partition: number; offset: number; message: string }): void;
   onBatchProcessed?(info: { taskId: string; records: number; ms: number }): void;
+  /**
+   * Readies a fetched batch for synchronous decoding, once per batch (Avro: fetch the schemas of
+   * ids not seen yet). Decoding itself stays on the hot path's synchronous side.
+   */
+  prepareBatch?(values: readonly (Buffer | null)[]): Promise<void>;
 }
 
 export type RuntimeState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -404,6 +409,9 @@ export class KafkaStreams {
       source.fanOutOf === undefined
         ? await this.awaitTask(formatTaskId({ subTopology: source.subTopology, partition: batch.partition }), payload)
         : undefined;
+    if (host !== undefined && this.options.prepareBatch !== undefined) {
+      await this.options.prepareBatch(batch.messages.map((message) => message.value));
+    }
     await this.queue.run(async () => {
       if (host === undefined) {
         this.fanOut(batch.topic, batch.messages);
