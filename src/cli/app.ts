@@ -87,6 +87,7 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       topics: config.topics,
       retentionMs: parseDuration(config.rules.retention),
       indexedAttributes: config.rules.indexedAttributes,
+      wakeClock: config.rules.wakeClock,
       onBackfillProgress: (progress) => {
         metrics.setBackfillProgress(progress.taskId, progress.visited);
         if (progress.done) logger.info(progress, 'backfill finished');

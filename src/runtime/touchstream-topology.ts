@@ -44,6 +44,7 @@ export interface TouchstreamTopologyOptions {
   eventSerde?: Serde<unknown>;
   onBackfillProgress?: RuleEngineOptions['onBackfillProgress'];
   onRuleRejected?: RuleEngineOptions['onRuleRejected'];
+  wakeClock?: RuleEngineOptions['wakeClock'];
   onTransitions?: RuleEngineOptions['onTransitions'];
   onTouches?: RuleEngineOptions['onTouches'];
 }
@@ -83,6 +84,7 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
         indexedAttributes: options.indexedAttributes,
         onBackfillProgress: options.onBackfillProgress,
         onRuleRejected: options.onRuleRejected,
+        wakeClock: options.wakeClock,
         onTransitions: options.onTransitions,
         onTouches: options.onTouches,
       }),

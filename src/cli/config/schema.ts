@@ -75,6 +75,12 @@ export const configSchema = {
       properties: {
         retention: { type: 'string', pattern: '^[0-9]+[mhd]$', default: '90d', description: 'How long behaviour history is kept.' },
         indexedAttributes: { type: 'array', items: { type: 'string' }, default: ['city', 'province'] },
+        wakeClock: {
+          enum: ['wall', 'stream'],
+          default: 'wall',
+          description:
+            'Clock of time-driven segment changes and delayed triggers: wall (fire on a quiet night with no events) or stream (only as events move time, as replay does).',
+        },
         examplesDir: { type: 'string', description: 'Rules published at start (dev mode: examples/rules).' },
       },
     },

@@ -11,15 +11,18 @@ export interface EngineRecord<K, V> {
   timestamp: number;
 }
 
+export type EngineClock = 'stream' | 'wall';
+
 export interface EngineTimer {
   key: string;
   time: number;
   name: string;
+  clock: EngineClock;
 }
 
 export interface EngineTimers {
-  schedule(key: string, time: number, options?: { name?: string }): void;
-  cancel(key: string, options?: { name?: string }): boolean;
+  schedule(key: string, time: number, options?: { name?: string; clock?: EngineClock }): void;
+  cancel(key: string, options?: { name?: string; clock?: EngineClock }): boolean;
 }
 
 export interface EngineJob {

@@ -62,6 +62,12 @@ export interface RuleEngineOptions {
   onBackfillProgress?(progress: { taskId: string; visited: number; done: boolean }): void;
   /** Called when a rule from the rules table is refused. */
   onRuleRejected?(rejection: RuleRejection): void;
+  /**
+   * The clock of each customer's wake timer: `stream` (default; replay and the contract's tests)
+   * fires time-driven changes when stream time reaches them; `wall` fires them on the wall clock,
+   * so a renewal reminder goes out on a quiet night with no events arriving.
+   */
+  wakeClock?: 'stream' | 'wall';
   /** Called with what each step emitted, for metrics (not called when nothing was emitted). */
   onTransitions?(transitions: readonly Transition[]): void;
   onTouches?(touches: readonly Touch[]): void;
@@ -136,10 +142,12 @@ export class RuleEngineProcessor {
     const state = this.customers.get(timer.key);
     if (state === undefined) return;
     const result = catchUp(state, state.evaluatedAt, timer.time, this.ruleSet);
+    // A wall-clock wake has no record of its instant to wait for: its triggers fire now.
+    const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
     this.emitTransitions(result.transitions);
     this.emitTouches(result.touches);
     if (result.held.length > 0) {
-      if (timer.time < this.context.streamTime()) {
+      if (fireNow) {
         this.emitTouches(fire(state, result.held, timer.time, this.ruleSet));
       } else {
         this.hold(state.customerId, timer.time, result.held);
@@ -232,8 +240,10 @@ export class RuleEngineProcessor {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private applyCustomerEvent(event: CustomerEvent, at: number): void {
+  private applyCustomerEvent(event: CustomerEvent, eventAt: number): void {
     const state = this.customers.get(event.customerId) ?? createCustomerState(event.customerId);
+    // A wall-clock wake may have evaluated the customer past stream time; time never runs backwards for it.
+    const at = Math.max(eventAt, state.evaluatedAt);
     const known = state.evaluatedAt !== -Infinity;
     // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
     const caught = catchUp(state, state.evaluatedAt, at, this.ruleSet);
@@ -285,8 +295,9 @@ export class RuleEngineProcessor {
   private save(state: CustomerState, now: number): void {
     this.customers.put(state.customerId, state);
     const wake = nextWake(state, now, this.ruleSet);
-    if (Number.isFinite(wake)) this.context.timers.schedule(state.customerId, wake, { name: WAKE });
-    else this.context.timers.cancel(state.customerId, { name: WAKE });
+    const clock = this.options.wakeClock ?? 'stream';
+    if (Number.isFinite(wake)) this.context.timers.schedule(state.customerId, wake, { name: WAKE, clock });
+    else this.context.timers.cancel(state.customerId, { name: WAKE, clock });
   }
 
   private emitTransitions(transitions: readonly Transition[]): void {
