@@ -55,12 +55,19 @@ function makeEvents(): { key: Buffer; value: Buffer; timestamp: number }[] {
     // The first million events touch every key once; the rest land at random.
     const customerId = `c${String(i < KEYS ? i : next() % KEYS).padStart(7, '0')}`;
     const claim: Claim = { customerId, amount: next() % 10_000 };
-    events[i] = { key: Buffer.from(customerId), value: Buffer.from(JSON.stringify(claim)), timestamp: 1_700_000_000_000 + i };
+    events[i] = {
+      key: Buffer.from(customerId),
+      value: Buffer.from(JSON.stringify(claim)),
+      timestamp: 1_700_000_000_000 + i,
+    };
   }
   return events;
 }
 
-async function engine(backend: 'leveldb' | 'memory', events: ReturnType<typeof makeEvents>): Promise<number> {
+async function engine(
+  backend: 'leveldb' | 'memory',
+  events: ReturnType<typeof makeEvents>,
+): Promise<number> {
   const builder = new StreamsBuilder({ defaultBackend: backend });
   builder
     .stream<string, Claim>('claims')
@@ -73,7 +80,8 @@ async function engine(backend: 'leveldb' | 'memory', events: ReturnType<typeof m
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-engine-'));
   const driver = await TopologyTestDriver.create(builder.build(), { stateDir, partitions: 1 });
   const started = performance.now();
-  for (let i = 0; i < events.length; i += COMMIT_EVERY) await driver.pipeBatch('claims', events.slice(i, i + COMMIT_EVERY));
+  for (let i = 0; i < events.length; i += COMMIT_EVERY)
+    await driver.pipeBatch('claims', events.slice(i, i + COMMIT_EVERY));
   const seconds = (performance.now() - started) / 1000;
   await driver.close();
   rmSync(stateDir, { recursive: true, force: true });
@@ -82,7 +90,10 @@ async function engine(backend: 'leveldb' | 'memory', events: ReturnType<typeof m
 
 async function rawLevel(events: ReturnType<typeof makeEvents>): Promise<number> {
   const location = mkdtempSync(join(tmpdir(), 'bench-raw-'));
-  const db = new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  const db = new ClassicLevel<string, Uint8Array>(location, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+  });
   await db.open();
   const started = performance.now();
   const pending = new Map<string, Totals>();

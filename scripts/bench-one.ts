@@ -2,7 +2,9 @@
 import { pathToFileURL } from 'node:url';
 
 const file = process.argv[2];
-const module = (await import(pathToFileURL(file).href)) as { run(): Promise<Record<string, unknown>> };
+const module = (await import(pathToFileURL(file).href)) as {
+  run(): Promise<Record<string, unknown>>;
+};
 const results = await module.run();
 process.stdout.write(`${JSON.stringify(results)}\n`);
 process.exit(0);

@@ -37,7 +37,8 @@ export function renderErrorsDoc(codes) {
     '| code | raised in |',
     '|---|---|',
   ];
-  for (const [code, places] of codes) lines.push(`| \`${code}\` | ${[...places].map((p) => `\`${p}\``).join(', ')} |`);
+  for (const [code, places] of codes)
+    lines.push(`| \`${code}\` | ${[...places].map((p) => `\`${p}\``).join(', ')} |`);
   return `${lines.join('\n')}\n`;
 }
 

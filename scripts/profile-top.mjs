@@ -15,5 +15,7 @@ for (const id of profile.samples) {
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(limit))) {
-  console.log(`${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
+  console.log(
+    `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`,
+  );
 }

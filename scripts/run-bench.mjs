@@ -28,7 +28,13 @@ for (const name of benches) {
   const started = Date.now();
   const child = spawnSync(
     process.execPath,
-    ['--max-old-space-size=8192', '--import', 'tsx', join(root, 'scripts', 'bench-one.ts'), join(root, 'bench', `${name}.ts`)],
+    [
+      '--max-old-space-size=8192',
+      '--import',
+      'tsx',
+      join(root, 'scripts', 'bench-one.ts'),
+      join(root, 'bench', `${name}.ts`),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
   );
   const lines = (child.stdout ?? '').trim().split('\n');
@@ -44,10 +50,22 @@ for (const name of benches) {
   }
   const width = Math.max(...Object.keys(results).map((key) => key.length));
   for (const [key, value] of Object.entries(results)) {
-    const shown = typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(value);
+    const shown =
+      typeof value === 'number'
+        ? value.toLocaleString('en-US', { maximumFractionDigits: 2 })
+        : String(value);
     console.log(`  ${key.padEnd(width)}  ${shown}`);
   }
-  const record = { benchmark: name, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, machine, results };
-  writeFileSync(join(root, 'bench', 'results', `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  const record = {
+    benchmark: name,
+    date: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine,
+    results,
+  };
+  writeFileSync(
+    join(root, 'bench', 'results', `${name}.json`),
+    `${JSON.stringify(record, null, 2)}\n`,
+  );
 }
 process.exit(failed === 0 ? 0 : 1);

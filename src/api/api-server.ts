@@ -31,7 +31,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   registerHealthRoutes(app, () => engine);
   if (options.metrics !== undefined) {
     const metrics = options.metrics;
-    app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.contentType).send(await metrics.render()),
+    );
   }
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();

@@ -8,7 +8,15 @@ import type { Kafka } from 'kafkajs';
 import { startEmbeddedKafka, startEmbeddedSchemaRegistry } from '../embedded/index.js';
 import type { EmbeddedKafka, EmbeddedSchemaRegistry } from '../embedded/index.js';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { AvroSerdes, createKafkaClient, ensureTopics, eventAvroSerde, findSchemasDir, jsonSerde, loadAvroSchemas } from '../io/index.js';
+import {
+  AvroSerdes,
+  createKafkaClient,
+  ensureTopics,
+  eventAvroSerde,
+  findSchemasDir,
+  jsonSerde,
+  loadAvroSchemas,
+} from '../io/index.js';
 import type { Serde } from '../io/index.js';
 import { parseDuration } from '../rules/index.js';
 import { KafkaStreams, buildTouchstreamTopology } from '../runtime/index.js';
@@ -34,23 +42,39 @@ export interface RunningApp {
 
 async function startBroker(config: TouchstreamConfig, logger: AppLogger): Promise<EmbeddedKafka> {
   try {
-    return await startEmbeddedKafka({ port: config.kafka.embeddedPort, defaultPartitions: config.kafka.partitions });
+    return await startEmbeddedKafka({
+      port: config.kafka.embeddedPort,
+      defaultPartitions: config.kafka.partitions,
+    });
   } catch (error) {
-    logger.warn({ port: config.kafka.embeddedPort, error: String(error) }, 'embedded broker port taken; using a free port');
+    logger.warn(
+      { port: config.kafka.embeddedPort, error: String(error) },
+      'embedded broker port taken; using a free port',
+    );
     return startEmbeddedKafka({ port: 0, defaultPartitions: config.kafka.partitions });
   }
 }
 
-async function startRegistry(config: TouchstreamConfig, logger: AppLogger): Promise<EmbeddedSchemaRegistry> {
+async function startRegistry(
+  config: TouchstreamConfig,
+  logger: AppLogger,
+): Promise<EmbeddedSchemaRegistry> {
   try {
     return await startEmbeddedSchemaRegistry({ port: config.schemaRegistry.embeddedPort });
   } catch (error) {
-    logger.warn({ port: config.schemaRegistry.embeddedPort, error: String(error) }, 'embedded registry port taken; using a free port');
+    logger.warn(
+      { port: config.schemaRegistry.embeddedPort, error: String(error) },
+      'embedded registry port taken; using a free port',
+    );
     return startEmbeddedSchemaRegistry({ port: 0 });
   }
 }
 
-export async function startApp(config: TouchstreamConfig, logger: AppLogger, metrics: MetricsRegistry): Promise<RunningApp> {
+export async function startApp(
+  config: TouchstreamConfig,
+  logger: AppLogger,
+  metrics: MetricsRegistry,
+): Promise<RunningApp> {
   const closers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -79,7 +103,10 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       },
     });
     // Every schema in schemas/ is registered at start, whichever encoding the event topics use.
-    const avro = new AvroSerdes({ registry: new SchemaRegistry({ host: registryUrl }), schemas: await loadAvroSchemas(findSchemasDir()) });
+    const avro = new AvroSerdes({
+      registry: new SchemaRegistry({ host: registryUrl }),
+      schemas: await loadAvroSchemas(findSchemasDir()),
+    });
     await avro.prepare();
     const eventSerde = config.serdes.events === 'avro' ? eventAvroSerde(avro) : jsonSerde('event');
     const { topology, topics } = buildTouchstreamTopology({
@@ -97,7 +124,8 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
         logger.warn({ ...rejection }, 'rule rejected');
       },
       onTransitions: (transitions) => {
-        for (const transition of transitions) metrics.recordSegmentTransition(transition.segment, transition.change);
+        for (const transition of transitions)
+          metrics.recordSegmentTransition(transition.segment, transition.change);
       },
       onTouches: (touches) => {
         for (const touch of touches) metrics.recordTouchEmitted(touch.channel);
@@ -116,7 +144,11 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       { topic: config.topics.deadLetters, partitions: 1 },
     ]);
     await admin.disconnect();
-    const http = await startApiServer({ host: config.api.host, port: config.api.port, metrics }).catch((error: unknown) => {
+    const http = await startApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      metrics,
+    }).catch((error: unknown) => {
       if ((error as { code?: string }).code !== 'EADDRINUSE' || config.api.port === 0) throw error;
       logger.warn({ port: config.api.port }, 'API port taken; using a free port');
       return startApiServer({ host: config.api.host, port: 0, metrics });
@@ -142,7 +174,16 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
       onRebalance: () => metrics.recordRebalance(),
       onDeadLetter: (letter) => {
         metrics.recordDeadLetter(letter.code);
-        logger.warn({ code: letter.code, topic: letter.topic, partition: letter.partition, offset: letter.offset, reason: letter.message }, 'dead letter');
+        logger.warn(
+          {
+            code: letter.code,
+            topic: letter.topic,
+            partition: letter.partition,
+            offset: letter.offset,
+            reason: letter.message,
+          },
+          'dead letter',
+        );
       },
       prepareBatch:
         config.serdes.events === 'avro'
@@ -157,12 +198,23 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
     });
     http.attach(streams);
     // Published before the engine starts, so every instance reads them while it starts up.
-    if (config.rules.examplesDir !== undefined) await publishRuleFiles(kafka, topics.rules, config.rules.examplesDir, logger);
+    if (config.rules.examplesDir !== undefined)
+      await publishRuleFiles(kafka, topics.rules, config.rules.examplesDir, logger);
     await streams.start();
     closers.push(() => streams.stop());
     const lagTimer = setInterval(() => void pollLag(streams, metrics), 5_000);
     closers.push(async () => clearInterval(lagTimer));
-    return { config, kafka, brokers, registryUrl, topics, eventSerde, streams, http, stop: stopAll };
+    return {
+      config,
+      kafka,
+      brokers,
+      registryUrl,
+      topics,
+      eventSerde,
+      streams,
+      http,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -173,7 +225,8 @@ export async function startApp(config: TouchstreamConfig, logger: AppLogger, met
 async function pollLag(streams: KafkaStreams, metrics: MetricsRegistry): Promise<void> {
   if (streams.state !== 'running') return;
   try {
-    for (const { topic, partition, lag } of await streams.consumerLag()) metrics.setConsumerLag(topic, partition, lag);
+    for (const { topic, partition, lag } of await streams.consumerLag())
+      metrics.setConsumerLag(topic, partition, lag);
     metrics.setActiveTasks(streams.tasks().length);
   } catch {
     // The next poll tries again; lag is a gauge, a missed reading costs nothing.
@@ -181,7 +234,12 @@ async function pollLag(streams: KafkaStreams, metrics: MetricsRegistry): Promise
 }
 
 /** Publishes every rule of every JSON file in a folder to the rules topic, keyed by rule id. */
-export async function publishRuleFiles(kafka: Kafka, topic: string, directory: string, logger: AppLogger): Promise<number> {
+export async function publishRuleFiles(
+  kafka: Kafka,
+  topic: string,
+  directory: string,
+  logger: AppLogger,
+): Promise<number> {
   const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
   const messages: { key: string; value: string }[] = [];
   for (const file of files) {

@@ -5,8 +5,15 @@ import { MetricsRegistry, createLogger } from '../observability/index.js';
 import type { TouchstreamConfig } from './config/index.js';
 import type { AppLogger } from './logging.js';
 
-export function createCliLogger(config: TouchstreamConfig): { logger: AppLogger; metrics: MetricsRegistry } {
-  const logger = createLogger({ level: config.log.level, name: config.applicationId, instanceId: config.instanceId });
+export function createCliLogger(config: TouchstreamConfig): {
+  logger: AppLogger;
+  metrics: MetricsRegistry;
+} {
+  const logger = createLogger({
+    level: config.log.level,
+    name: config.applicationId,
+    instanceId: config.instanceId,
+  });
   return {
     logger: {
       info: (fields, message) => logger.info(fields, message),

@@ -30,7 +30,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv.slice(0, 1), allowPositionals: true, strict: false });
+  const { positionals } = parseArgs({
+    args: argv.slice(0, 1),
+    allowPositionals: true,
+    strict: false,
+  });
   const name = positionals[0];
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(USAGE);

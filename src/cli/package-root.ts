@@ -7,7 +7,8 @@ export function packageRoot(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(directory, 'package.json'))) {
     const parent = dirname(directory);
-    if (parent === directory) throw new Error('touchstream: cannot find package.json above the running code');
+    if (parent === directory)
+      throw new Error('touchstream: cannot find package.json above the running code');
     directory = parent;
   }
   return directory;

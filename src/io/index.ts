@@ -28,4 +28,13 @@ export {
   PartitionReader,
   toHeaders,
 } from './kafka/index.js';
-export type { AssignmentInfo, KafkaClientOptions, KafkaLogLevel, KafkaLogSink, MemberInfo, PartitionReaderOptions, ReadRecord, TopicRequirement } from './kafka/index.js';
+export type {
+  AssignmentInfo,
+  KafkaClientOptions,
+  KafkaLogLevel,
+  KafkaLogSink,
+  MemberInfo,
+  PartitionReaderOptions,
+  ReadRecord,
+  TopicRequirement,
+} from './kafka/index.js';

@@ -19,8 +19,17 @@ export {
   PassThroughProcessor,
   PeekProcessor,
 } from './stateless-processors.js';
-export type { FlatKeyValueMapper, KeyValue, KeyValueMapper, Predicate } from './stateless-processors.js';
-export { AggregateProcessor, StreamTableJoinProcessor, TableMaterializer } from './stateful-processors.js';
+export type {
+  FlatKeyValueMapper,
+  KeyValue,
+  KeyValueMapper,
+  Predicate,
+} from './stateless-processors.js';
+export {
+  AggregateProcessor,
+  StreamTableJoinProcessor,
+  TableMaterializer,
+} from './stateful-processors.js';
 export type { Aggregator, Initializer, ValueJoiner } from './stateful-processors.js';
 export { ProcessorRunner, failedNode } from './processor-runner.js';
 export type { ProcessorNodeSpec, RecordReceiver, TaskServices } from './processor-runner.js';

@@ -56,7 +56,12 @@ export class ProcessorRunner implements RecordReceiver {
     this.name = spec.name;
     this.processor = spec.processor;
     this.globalTables = spec.globalTables;
-    this.context = new RunnerContext(this, services, new Set(spec.stores), new Set(spec.globalTables));
+    this.context = new RunnerContext(
+      this,
+      services,
+      new Set(spec.stores),
+      new Set(spec.globalTables),
+    );
   }
 
   addChild(child: RecordReceiver): void {
@@ -78,7 +83,10 @@ export class ProcessorRunner implements RecordReceiver {
 
   fireTimer(timer: FiredTimer): void {
     if (this.processor.onTimer === undefined) {
-      throw new OperatorError('TS_OPERATOR_NO_TIMER_HANDLER', `processor ${this.name} scheduled a timer but has no onTimer`);
+      throw new OperatorError(
+        'TS_OPERATOR_NO_TIMER_HANDLER',
+        `processor ${this.name} scheduled a timer but has no onTimer`,
+      );
     }
     this.processor.onTimer(timer);
   }
@@ -117,7 +125,8 @@ const failedNodes = new WeakMap<object, string>();
 
 /** Remembers the innermost processor an error came out of, for the dead letter. */
 function tagFailedNode(error: unknown, node: string): unknown {
-  if (error !== null && typeof error === 'object' && !failedNodes.has(error)) failedNodes.set(error, node);
+  if (error !== null && typeof error === 'object' && !failedNodes.has(error))
+    failedNodes.set(error, node);
   return error;
 }
 

@@ -36,14 +36,28 @@ export class AggregateProcessor<V, A> implements Processor<string, V, string, A>
   }
   process(record: StreamRecord<string, V>): void {
     // Kafka Streams' convention: records without a key or value do not count.
-    if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) {
+    if (
+      record.key === null ||
+      record.key === undefined ||
+      record.value === null ||
+      record.value === undefined
+    ) {
       return;
     }
     const key = requireStringKey(record.key, 'aggregate');
     const current = this.store.get(key);
-    const next = this.aggregator(key, record.value, current === undefined ? this.initializer() : current);
+    const next = this.aggregator(
+      key,
+      record.value,
+      current === undefined ? this.initializer() : current,
+    );
     this.store.put(key, next);
-    this.context.forward({ key, value: next, timestamp: record.timestamp, headers: record.headers });
+    this.context.forward({
+      key,
+      value: next,
+      timestamp: record.timestamp,
+      headers: record.headers,
+    });
   }
 }
 

@@ -33,18 +33,37 @@ export function parseTimerId(id: string): ParsedTimerId {
   const first = id.indexOf(SEPARATOR);
   const second = id.indexOf(SEPARATOR, first + 1);
   if (first < 0 || second < 0) {
-    throw new OperatorError('TS_OPERATOR_TIMER_ID', `timer id ${JSON.stringify(id)} is not <processor>\\0<name>\\0<key>`);
+    throw new OperatorError(
+      'TS_OPERATOR_TIMER_ID',
+      `timer id ${JSON.stringify(id)} is not <processor>\\0<name>\\0<key>`,
+    );
   }
-  return { processor: id.slice(0, first), name: id.slice(first + 1, second), key: id.slice(second + 1) };
+  return {
+    processor: id.slice(0, first),
+    name: id.slice(first + 1, second),
+    key: id.slice(second + 1),
+  };
 }
 
 export function decodeTimerPayload(payload: Uint8Array): unknown {
   return payload.byteLength === 0 ? undefined : (JSON.parse(decoder.decode(payload)) as unknown);
 }
 
-export function firedTimer(id: string, time: number, clock: TimerClock, payload: Uint8Array): FiredTimer & { processor: string } {
+export function firedTimer(
+  id: string,
+  time: number,
+  clock: TimerClock,
+  payload: Uint8Array,
+): FiredTimer & { processor: string } {
   const parsed = parseTimerId(id);
-  return { processor: parsed.processor, key: parsed.key, name: parsed.name, time, clock, payload: decodeTimerPayload(payload) };
+  return {
+    processor: parsed.processor,
+    key: parsed.key,
+    name: parsed.name,
+    time,
+    clock,
+    payload: decodeTimerPayload(payload),
+  };
 }
 
 export class ProcessorTimerService implements TimerService {
@@ -53,7 +72,10 @@ export class ProcessorTimerService implements TimerService {
     private readonly queues: Readonly<Record<TimerClock, DurableTimeQueue>>,
   ) {
     if (processorName.includes(SEPARATOR)) {
-      throw new OperatorError('TS_OPERATOR_TIMER_NAME', `processor name ${JSON.stringify(processorName)} may not contain NUL`);
+      throw new OperatorError(
+        'TS_OPERATOR_TIMER_NAME',
+        `processor name ${JSON.stringify(processorName)} may not contain NUL`,
+      );
     }
   }
 
@@ -66,10 +88,20 @@ export class ProcessorTimerService implements TimerService {
     }
     const name = options?.name ?? '';
     if (name.includes(SEPARATOR)) {
-      throw new OperatorError('TS_OPERATOR_TIMER_NAME', `timer name ${JSON.stringify(name)} may not contain NUL`);
+      throw new OperatorError(
+        'TS_OPERATOR_TIMER_NAME',
+        `timer name ${JSON.stringify(name)} may not contain NUL`,
+      );
     }
-    const payload = options?.payload === undefined ? EMPTY_PAYLOAD : Buffer.from(JSON.stringify(options.payload), 'utf8');
-    this.queue(options?.clock).schedule(timerId(this.processorName, name, key), Math.floor(time), payload);
+    const payload =
+      options?.payload === undefined
+        ? EMPTY_PAYLOAD
+        : Buffer.from(JSON.stringify(options.payload), 'utf8');
+    this.queue(options?.clock).schedule(
+      timerId(this.processorName, name, key),
+      Math.floor(time),
+      payload,
+    );
   }
 
   cancel(key: string, options?: Pick<TimerOptions, 'clock' | 'name'>): boolean {

@@ -104,9 +104,9 @@ export interface Processor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = 
   close?(): void;
 }
 
-export type ProcessorSupplier<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown> = () => Processor<
-  KIn,
-  VIn,
-  KOut,
-  VOut
->;
+export type ProcessorSupplier<
+  KIn = unknown,
+  VIn = unknown,
+  KOut = unknown,
+  VOut = unknown,
+> = () => Processor<KIn, VIn, KOut, VOut>;

@@ -32,14 +32,16 @@ export class GlobalStateHost {
   ): Promise<GlobalStateHost> {
     const tables = new Map(topology.globalTables.map((table) => [table.name, table]));
     const stores = new Map<string, ClosableStore>();
-    for (const table of tables.values()) stores.set(table.name, await openGlobalStore(table.storeName, table.valueSerde));
+    for (const table of tables.values())
+      stores.set(table.name, await openGlobalStore(table.storeName, table.valueSerde));
     const host = new GlobalStateHost(tables, stores, onBadRecord);
     if (cluster !== undefined) {
       for (const table of tables.values()) {
         const topic = cluster.topic(table.topic);
         if (topic === undefined) continue;
         for (let partition = 0; partition < topic.partitionCount; partition += 1) {
-          for (const stored of topic.read(partition)) host.apply(table.name, { topic: table.topic, partition, ...stored });
+          for (const stored of topic.read(partition))
+            host.apply(table.name, { topic: table.topic, partition, ...stored });
         }
       }
     }
@@ -48,19 +50,22 @@ export class GlobalStateHost {
 
   store(name: string): KeyValueStore<unknown> {
     const store = this.stores.get(name);
-    if (store === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no global table named ${name}`);
+    if (store === undefined)
+      throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no global table named ${name}`);
     return store;
   }
 
   /** Applies one record of a global table's topic; undefined if it could not be decoded. */
   apply(name: string, record: ConsumedRecord): GlobalChange | undefined {
     const table = this.tables.get(name);
-    if (table === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no global table named ${name}`);
+    if (table === undefined)
+      throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no global table named ${name}`);
     const store = this.store(name);
     let key: string;
     let value: unknown;
     try {
-      if (record.key === null) throw new RuntimeError('TS_RUNTIME_NULL_KEY', `global table ${name} needs keyed records`);
+      if (record.key === null)
+        throw new RuntimeError('TS_RUNTIME_NULL_KEY', `global table ${name} needs keyed records`);
       key = String(table.keySerde.deserialize(record.key));
       value = record.value === null ? undefined : table.valueSerde.deserialize(record.value);
     } catch (cause) {
@@ -70,7 +75,14 @@ export class GlobalStateHost {
           : new RuntimeError(
               'TS_RUNTIME_DECODE_FAILED',
               `cannot decode global table ${name} record ${record.topic}/${record.partition}@${record.offset}: ${cause instanceof Error ? cause.message : String(cause)}`,
-              { cause, details: { topic: record.topic, partition: record.partition, offset: record.offset } },
+              {
+                cause,
+                details: {
+                  topic: record.topic,
+                  partition: record.partition,
+                  offset: record.offset,
+                },
+              },
             );
       this.onBadRecord(name, record, error);
       return undefined;

@@ -37,7 +37,13 @@ export class InMemoryTopic {
       );
     }
     const offset = log.length;
-    log.push({ offset, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers });
+    log.push({
+      offset,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      headers: record.headers,
+    });
     return offset;
   }
 

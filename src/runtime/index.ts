@@ -14,8 +14,20 @@ export { TIMER_STORE } from './task-state-port.js';
 export type { TaskStateHandle, TaskStateOpener } from './task-state-port.js';
 export { replay, sortTouches, sortTransitions, touchLine, transitionLine } from './replay.js';
 export type { DeadLetterLine, ReplayOptions, ReplayResult } from './replay.js';
-export { buildTouchstreamTopology, DEFAULT_TOPICS, RULE_ENGINE_NODE, STORES } from './touchstream-topology.js';
+export {
+  buildTouchstreamTopology,
+  DEFAULT_TOPICS,
+  RULE_ENGINE_NODE,
+  STORES,
+} from './touchstream-topology.js';
 export type { TouchstreamTopics, TouchstreamTopologyOptions } from './touchstream-topology.js';
 export { processBatch } from './process-batch.js';
 export { KafkaStreams, planTopics } from './kafka/index.js';
-export type { KafkaStreamsOptions, ProcessingGuarantee, RuntimeLogger, RuntimeState, TaskStatus, TopicPlan } from './kafka/index.js';
+export type {
+  KafkaStreamsOptions,
+  ProcessingGuarantee,
+  RuntimeLogger,
+  RuntimeState,
+  TaskStatus,
+  TopicPlan,
+} from './kafka/index.js';

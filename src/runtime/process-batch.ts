@@ -6,7 +6,10 @@
 import type { ConsumedRecord } from './records.js';
 import type { TaskHost } from './task-host.js';
 
-export async function processBatch(host: TaskHost, records: readonly ConsumedRecord[]): Promise<void> {
+export async function processBatch(
+  host: TaskHost,
+  records: readonly ConsumedRecord[],
+): Promise<void> {
   const task = host.task;
   const state = host.state;
   for (let i = 0; i < records.length; i += 1) {

@@ -40,11 +40,15 @@ const key = (text: string) => stringSerde.serialize(text);
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const initialRules = await readRules(options.rulesFile, options.retentionMs);
-  const { topology, topics } = buildTouchstreamTopology({ backend: 'memory', retentionMs: options.retentionMs });
+  const { topology, topics } = buildTouchstreamTopology({
+    backend: 'memory',
+    retentionMs: options.retentionMs,
+  });
   // The rules in force before the first event are on the rules topic before the engine starts.
   const cluster = new InMemoryCluster();
   const rulesTopic = cluster.ensureTopic(topics.rules, 1);
-  for (const rule of initialRules) rulesTopic.append(0, { key: key(rule.id), value: encode(rule), timestamp: 0 });
+  for (const rule of initialRules)
+    rulesTopic.append(0, { key: key(rule.id), value: encode(rule), timestamp: 0 });
   const driver = await TopologyTestDriver.create(topology, {
     cluster,
     partitions: options.partitions ?? 1,
@@ -56,7 +60,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   try {
     const rejections = driver.createOutputTopic<string, RuleRejection>(topics.ruleRejections);
     let lineNumber = 0;
-    const lines = createInterface({ input: createReadStream(options.eventsFile, 'utf8'), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: createReadStream(options.eventsFile, 'utf8'),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       lineNumber += 1;
       if (line.trim() === '') continue;
@@ -73,7 +80,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
           await driver.advanceStreamTime(event.ts);
           break;
         case 'rule.upsert':
-          await driver.pipeRaw(topics.rules, key(String((event.rule as { id?: unknown }).id ?? '')), encode(event.rule), event.ts);
+          await driver.pipeRaw(
+            topics.rules,
+            key(String((event.rule as { id?: unknown }).id ?? '')),
+            encode(event.rule),
+            event.ts,
+          );
           break;
         case 'rule.delete':
           await driver.pipeRaw(topics.rules, key(event.ruleId), null, event.ts);
@@ -85,13 +97,25 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
           await driver.pipeRaw(topics.events, key(event.customerId), encode(event), event.ts);
       }
       for (const rejection of rejections.readValues()) {
-        if (rejection !== null) deadLetters.push({ line: lineNumber, reason: `rule ${rejection.ruleId} rejected at ${rejection.path}: ${rejection.message}` });
+        if (rejection !== null)
+          deadLetters.push({
+            line: lineNumber,
+            reason: `rule ${rejection.ruleId} rejected at ${rejection.path}: ${rejection.message}`,
+          });
       }
-      for (const letter of driver.deadLetters.slice(lettersBefore)) deadLetters.push({ line: lineNumber, reason: letter.message });
+      for (const letter of driver.deadLetters.slice(lettersBefore))
+        deadLetters.push({ line: lineNumber, reason: letter.message });
     }
-    const transitions = driver.createOutputTopic<string, Transition>(topics.transitions).readValues() as Transition[];
+    const transitions = driver
+      .createOutputTopic<string, Transition>(topics.transitions)
+      .readValues() as Transition[];
     const touches = driver.createOutputTopic<string, Touch>(topics.touches).readValues() as Touch[];
-    const result = { transitions: sortTransitions(transitions), touches: sortTouches(touches), deadLetters, events };
+    const result = {
+      transitions: sortTransitions(transitions),
+      touches: sortTouches(touches),
+      deadLetters,
+      events,
+    };
     await writeOutputs(options.outDir, result);
     return result;
   } finally {
@@ -104,7 +128,11 @@ async function readRules(file: string, retentionMs: number | undefined): Promise
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (cause) {
-    throw new RuntimeError('TS_RUNTIME_RULES_FILE', `cannot read rules from ${file}: ${(cause as Error).message}`, { cause });
+    throw new RuntimeError(
+      'TS_RUNTIME_RULES_FILE',
+      `cannot read rules from ${file}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const checked = validateRules(json, { retentionMs });
   if (checked.rejected.length > 0) {
@@ -126,7 +154,10 @@ function compareText(a: string, b: string): number {
 export function sortTransitions(transitions: Transition[]): Transition[] {
   return transitions.sort(
     (a, b) =>
-      a.at - b.at || compareText(a.segment, b.segment) || compareText(a.customerId, b.customerId) || compareText(a.change, b.change),
+      a.at - b.at ||
+      compareText(a.segment, b.segment) ||
+      compareText(a.customerId, b.customerId) ||
+      compareText(a.change, b.change),
   );
 }
 
@@ -141,7 +172,12 @@ export function sortTouches(touches: Touch[]): Touch[] {
 }
 
 export function transitionLine(t: Transition): string {
-  return JSON.stringify({ at: t.at, segment: t.segment, customerId: t.customerId, change: t.change });
+  return JSON.stringify({
+    at: t.at,
+    segment: t.segment,
+    customerId: t.customerId,
+    change: t.change,
+  });
 }
 
 export function touchLine(t: Touch): string {
@@ -163,6 +199,10 @@ async function writeOutputs(outDir: string, result: Omit<ReplayResult, 'events'>
   await writeFile(join(outDir, 'touches.jsonl'), lines(result.touches.map(touchLine)));
   await writeFile(
     join(outDir, 'dead-letters.jsonl'),
-    lines(result.deadLetters.map((letter) => JSON.stringify({ line: letter.line, reason: letter.reason }))),
+    lines(
+      result.deadLetters.map((letter) =>
+        JSON.stringify({ line: letter.line, reason: letter.reason }),
+      ),
+    ),
   );
 }

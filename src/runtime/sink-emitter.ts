@@ -30,12 +30,23 @@ export class SinkEmitter implements RecordReceiver {
   }
 
   process(record: StreamRecord<unknown, unknown>): void {
-    const key = record.key === null || record.key === undefined ? null : this.keySerde.serialize(record.key);
-    const value = record.value === null || record.value === undefined ? null : this.valueSerde.serialize(record.value);
+    const key =
+      record.key === null || record.key === undefined ? null : this.keySerde.serialize(record.key);
+    const value =
+      record.value === null || record.value === undefined
+        ? null
+        : this.valueSerde.serialize(record.value);
     let partition: number;
     if (this.partitioner !== undefined) partition = this.partitioner(key, this.partitionCount);
     else if (key === null) partition = this.defaultPartition % this.partitionCount;
     else partition = partitionForKey(key, this.partitionCount);
-    this.collector.send({ topic: this.topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
+    this.collector.send({
+      topic: this.topic,
+      partition,
+      key,
+      value,
+      timestamp: record.timestamp,
+      headers: record.headers,
+    });
   }
 }

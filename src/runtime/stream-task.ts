@@ -193,7 +193,11 @@ export class StreamTask implements TaskServices {
         `task ${this.taskId}: timers due by ${decoded.timestamp} must be loaded before ${consumed.topic}/${consumed.partition}@${consumed.offset} (advanceToLoading first)`,
       );
     }
-    this.currentRecord = { topic: consumed.topic, partition: consumed.partition, offset: consumed.offset };
+    this.currentRecord = {
+      topic: consumed.topic,
+      partition: consumed.partition,
+      offset: consumed.offset,
+    };
     try {
       source.forward(decoded);
       this.counters.processed += 1;
@@ -280,7 +284,10 @@ export class StreamTask implements TaskServices {
   private sourceFor(topic: string): SourceRunner {
     const source = this.sources.get(topic);
     if (source === undefined) {
-      throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `task ${this.taskId} does not read topic ${topic}`);
+      throw new RuntimeError(
+        'TS_RUNTIME_UNKNOWN_TOPIC',
+        `task ${this.taskId} does not read topic ${topic}`,
+      );
     }
     return source;
   }
@@ -321,13 +328,19 @@ export class StreamTask implements TaskServices {
   private buildNodes(): void {
     const { topology } = this.options;
     const sub = topology.subTopologies[this.id.subTopology];
-    if (sub === undefined) throw new RuntimeError('TS_RUNTIME_NO_SUBTOPOLOGY', `no sub-topology ${this.id.subTopology}`);
+    if (sub === undefined)
+      throw new RuntimeError('TS_RUNTIME_NO_SUBTOPOLOGY', `no sub-topology ${this.id.subTopology}`);
     const receivers = new Map<string, RecordReceiver>();
     for (const name of sub.nodes) {
       const node = topology.node(name);
       if (node.kind === 'processor') {
         const runner = new ProcessorRunner(
-          { name, processor: node.supplier(), stores: node.stores, globalTables: node.globalTables },
+          {
+            name,
+            processor: node.supplier(),
+            stores: node.stores,
+            globalTables: node.globalTables,
+          },
           this,
         );
         this.processors.set(name, runner);
@@ -337,21 +350,35 @@ export class StreamTask implements TaskServices {
         const topic = this.options.resolveTopic(node.topic, node.internal);
         receivers.set(
           name,
-          new SinkEmitter(node, topic, this.options.partitionsFor(topic), this.partition, this.options.collector),
+          new SinkEmitter(
+            node,
+            topic,
+            this.options.partitionsFor(topic),
+            this.partition,
+            this.options.collector,
+          ),
         );
       }
     }
     for (const name of sub.nodes) {
       const node = topology.node(name);
       if (node.kind === 'sink') continue;
-      const parent = node.kind === 'source' ? new SourceRunner(node) : (this.processors.get(name) as ProcessorRunner);
+      const parent =
+        node.kind === 'source'
+          ? new SourceRunner(node)
+          : (this.processors.get(name) as ProcessorRunner);
       for (const child of node.children) {
         const receiver = receivers.get(child);
-        if (receiver === undefined) throw new RuntimeError('TS_RUNTIME_NO_NODE', `node ${child} is not in sub-topology ${sub.id}`);
+        if (receiver === undefined)
+          throw new RuntimeError(
+            'TS_RUNTIME_NO_NODE',
+            `node ${child} is not in sub-topology ${sub.id}`,
+          );
         parent.addChild(receiver);
       }
       if (node.kind === 'source') {
-        for (const topic of node.topics) this.sources.set(this.options.resolveTopic(topic, node.internal), parent as SourceRunner);
+        for (const topic of node.topics)
+          this.sources.set(this.options.resolveTopic(topic, node.internal), parent as SourceRunner);
       }
     }
   }

@@ -12,7 +12,11 @@ import type { RestoreRecord, TaskStateHandle, TaskStateOpener } from './task-sta
 
 /** Reads a changelog partition from an offset to its current end, in batches. */
 export interface ChangelogReader {
-  read(topic: string, partition: number, fromOffset: number): AsyncIterable<readonly RestoreRecord[]>;
+  read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+  ): AsyncIterable<readonly RestoreRecord[]>;
 }
 
 export interface RestoreProgress {
@@ -58,7 +62,10 @@ export class TaskHost {
   static async open(options: TaskHostOptions): Promise<TaskHost> {
     const taskId = formatTaskId(options.id);
     const sub = options.topology.subTopologies[options.id.subTopology];
-    const specs: StoreSpec[] = [options.timerStoreSpec, ...sub.stores.map((name) => options.topology.store(name))];
+    const specs: StoreSpec[] = [
+      options.timerStoreSpec,
+      ...sub.stores.map((name) => options.topology.store(name)),
+    ];
     const topicOf = new Map<string, string>();
     // The stores are opened before the task exists, but their callbacks run only once it does.
     const late: { task?: StreamTask; host?: TaskHost } = {};
@@ -82,7 +89,8 @@ export class TaskHost {
             value: record.value,
             timestamp: Number.isFinite(record.timestamp) ? record.timestamp : 0,
           });
-          if (offset !== undefined && late.host !== undefined) late.host.changelogOffsets[record.store] = offset;
+          if (offset !== undefined && late.host !== undefined)
+            late.host.changelogOffsets[record.store] = offset;
         },
       },
     });
@@ -94,7 +102,11 @@ export class TaskHost {
       const fromOffset = checkpoint[store] === undefined ? 0 : checkpoint[store] + 1;
       let count = 0;
       let last = checkpoint[store];
-      for await (const batch of options.changelogReader.read(changelogTopic(options.applicationId, store), options.id.partition, fromOffset)) {
+      for await (const batch of options.changelogReader.read(
+        changelogTopic(options.applicationId, store),
+        options.id.partition,
+        fromOffset,
+      )) {
         await state.restoreBatch(store, batch);
         count += batch.length;
         if (batch.length > 0) last = batch[batch.length - 1].offset;

@@ -68,7 +68,10 @@ class TaskStateAdapter implements TaskStateHandle {
     return this.state.removeCheckpoint();
   }
 
-  async restoreBatch(store: string, records: Parameters<TaskStateHandle['restoreBatch']>[1]): Promise<void> {
+  async restoreBatch(
+    store: string,
+    records: Parameters<TaskStateHandle['restoreBatch']>[1],
+  ): Promise<void> {
     await this.state.restoreBatch(store, records);
     if (store === TIMER_STORE) for (const queue of this.queues.values()) queue.reset();
   }
@@ -77,7 +80,9 @@ class TaskStateAdapter implements TaskStateHandle {
   timeQueue(clock: 'stream' | 'wall'): TaskTimeQueue {
     let queue = this.queues.get(clock);
     if (queue === undefined) {
-      queue = new TimeQueue(this.state.store<Bytes>(TIMER_STORE), QUEUE_PREFIX[clock], { name: `${clock} timers` });
+      queue = new TimeQueue(this.state.store<Bytes>(TIMER_STORE), QUEUE_PREFIX[clock], {
+        name: `${clock} timers`,
+      });
       this.queues.set(clock, queue);
     }
     return queue;
@@ -99,7 +104,10 @@ export type ClosableStore = KeyValueStore<unknown> & { close(): Promise<void> };
  * Global tables live in memory: their topic is the source of truth and is read whole at start,
  * so a local copy on disk would buy nothing.
  */
-export async function openGlobalStore(name: string, valueSerde: Serde<unknown>): Promise<ClosableStore> {
+export async function openGlobalStore(
+  name: string,
+  valueSerde: Serde<unknown>,
+): Promise<ClosableStore> {
   const directory = await mkdtemp(join(tmpdir(), 'touchstream-global-'));
   const state = await TaskState.open({
     taskId: 'global',

@@ -93,7 +93,10 @@ export class TopologyTestDriver {
     };
   }
 
-  static async create(topology: Topology, options: TopologyTestDriverOptions = {}): Promise<TopologyTestDriver> {
+  static async create(
+    topology: Topology,
+    options: TopologyTestDriverOptions = {},
+  ): Promise<TopologyTestDriver> {
     const driver = new TopologyTestDriver(topology, options);
     await driver.start();
     return driver;
@@ -101,8 +104,17 @@ export class TopologyTestDriver {
 
   // --- input -----------------------------------------------------------------------------------
 
-  createInputTopic<K = string, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestInputTopic<K, V> {
-    return new TestInputTopic<K, V>(this, topic, keySerde ?? (stringSerde as Serde<unknown> as Serde<K>), valueSerde ?? (jsonSerde as Serde<V>));
+  createInputTopic<K = string, V = unknown>(
+    topic: string,
+    keySerde?: Serde<K>,
+    valueSerde?: Serde<V>,
+  ): TestInputTopic<K, V> {
+    return new TestInputTopic<K, V>(
+      this,
+      topic,
+      keySerde ?? (stringSerde as Serde<unknown> as Serde<K>),
+      valueSerde ?? (jsonSerde as Serde<V>),
+    );
   }
 
   /** Pipes one serialized record and processes everything that follows from it. */
@@ -114,25 +126,44 @@ export class TopologyTestDriver {
     headers?: Headers,
   ): Promise<void> {
     if (!Number.isFinite(timestamp)) {
-      throw new RuntimeError('TS_RUNTIME_BAD_TIMESTAMP', `record for ${topic} has timestamp ${timestamp}; use epoch ms`);
+      throw new RuntimeError(
+        'TS_RUNTIME_BAD_TIMESTAMP',
+        `record for ${topic} has timestamp ${timestamp}; use epoch ms`,
+      );
     }
     const globalTable = this.topology.globalTables.find((table) => table.topic === topic);
     if (globalTable !== undefined) {
-      const offset = this.cluster.ensureTopic(topic, 1).append(0, { key, value, timestamp, headers });
+      const offset = this.cluster
+        .ensureTopic(topic, 1)
+        .append(0, { key, value, timestamp, headers });
       await this.advanceAll(timestamp);
-      const change = this.globals.apply(globalTable.name, { topic, partition: 0, offset, key, value, timestamp, headers });
+      const change = this.globals.apply(globalTable.name, {
+        topic,
+        partition: 0,
+        offset,
+        key,
+        value,
+        timestamp,
+        headers,
+      });
       if (change !== undefined) {
-        for (const host of this.hosts.values()) host.task.globalUpdate(globalTable.name, change.key, change.value, timestamp);
+        for (const host of this.hosts.values())
+          host.task.globalUpdate(globalTable.name, change.key, change.value, timestamp);
       }
     } else {
       const sub = this.topology.subTopologyOf(topic);
-      if (sub === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
+      if (sub === undefined)
+        throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
       const log = this.cluster.ensureTopic(topic, this.partitionsOf(topic));
       const sourceNode = this.sourceNodeOf(topic);
       if (sourceNode.delivery === 'broadcast') {
         const offset = log.append(0, { key, value, timestamp, headers });
-        const targets = [...this.hosts.values()].filter((host) => host.task.id.subTopology === sub.id);
-        const prepared = targets.map((host) => host.task.prepare({ topic, partition: 0, offset, key, value, timestamp, headers }));
+        const targets = [...this.hosts.values()].filter(
+          (host) => host.task.id.subTopology === sub.id,
+        );
+        const prepared = targets.map((host) =>
+          host.task.prepare({ topic, partition: 0, offset, key, value, timestamp, headers }),
+        );
         const eventTime = prepared.find((entry) => entry !== undefined)?.decoded.timestamp;
         if (eventTime !== undefined) await this.advanceAll(eventTime);
         prepared.forEach((entry, i) => {
@@ -142,7 +173,15 @@ export class TopologyTestDriver {
         const partition = key === null ? 0 : partitionForKey(key, log.partitionCount);
         const offset = log.append(partition, { key, value, timestamp, headers });
         const host = this.hostFor(sub.id, partition);
-        const prepared = host.task.prepare({ topic, partition, offset, key, value, timestamp, headers });
+        const prepared = host.task.prepare({
+          topic,
+          partition,
+          offset,
+          key,
+          value,
+          timestamp,
+          headers,
+        });
         if (prepared !== undefined) {
           await this.advanceAll(prepared.decoded.timestamp);
           host.task.processPrepared(prepared);
@@ -162,19 +201,31 @@ export class TopologyTestDriver {
    * batch: per task, in order, with no per-record await; then commits. Records are not routed
    * one by one through shared stream time, so use it for throughput, not for cross-task timing.
    */
-  async pipeBatch(topic: string, records: readonly { key: Uint8Array | null; value: Uint8Array | null; timestamp: number }[]): Promise<void> {
+  async pipeBatch(
+    topic: string,
+    records: readonly { key: Uint8Array | null; value: Uint8Array | null; timestamp: number }[],
+  ): Promise<void> {
     const sub = this.topology.subTopologyOf(topic);
-    if (sub === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
+    if (sub === undefined)
+      throw new RuntimeError('TS_RUNTIME_UNKNOWN_TOPIC', `no source reads topic ${topic}`);
     const log = this.cluster.ensureTopic(topic, this.partitionsOf(topic));
     const perPartition: ConsumedRecord[][] = Array.from({ length: log.partitionCount }, () => []);
     for (const record of records) {
       const partition = record.key === null ? 0 : partitionForKey(record.key, log.partitionCount);
       const offset = log.append(partition, record);
-      perPartition[partition].push({ topic, partition, offset, key: record.key, value: record.value, timestamp: record.timestamp });
+      perPartition[partition].push({
+        topic,
+        partition,
+        offset,
+        key: record.key,
+        value: record.value,
+        timestamp: record.timestamp,
+      });
       if (record.timestamp > this.streamTime) this.streamTime = record.timestamp;
     }
     for (let partition = 0; partition < perPartition.length; partition += 1) {
-      if (perPartition[partition].length > 0) await processBatch(this.hostFor(sub.id, partition), perPartition[partition]);
+      if (perPartition[partition].length > 0)
+        await processBatch(this.hostFor(sub.id, partition), perPartition[partition]);
     }
     await this.settle();
     await this.commit();
@@ -183,7 +234,8 @@ export class TopologyTestDriver {
   /** Moves the wall clock forward and fires the wall-clock timers that came due. */
   async advanceWallClockTime(ms: number): Promise<void> {
     this.wallClock += ms;
-    for (const host of this.hosts.values()) await host.task.punctuateWallClockLoading(this.wallClock);
+    for (const host of this.hosts.values())
+      await host.task.punctuateWallClockLoading(this.wallClock);
     await this.expireAll();
     await this.settle();
   }
@@ -206,12 +258,28 @@ export class TopologyTestDriver {
 
   // --- output ------------------------------------------------------------------------------------
 
-  createOutputTopic<K = string, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
-    return new TestOutputTopic<K, V>(this, topic, keySerde ?? (stringSerde as Serde<unknown> as Serde<K>), valueSerde ?? (jsonSerde as Serde<V>));
+  createOutputTopic<K = string, V = unknown>(
+    topic: string,
+    keySerde?: Serde<K>,
+    valueSerde?: Serde<V>,
+  ): TestOutputTopic<K, V> {
+    return new TestOutputTopic<K, V>(
+      this,
+      topic,
+      keySerde ?? (stringSerde as Serde<unknown> as Serde<K>),
+      valueSerde ?? (jsonSerde as Serde<V>),
+    );
   }
 
   /** @internal records of an output topic not yet read through this driver, every partition in order. */
-  takeUnread(topic: string): { partition: number; offset: number; key: Uint8Array | null; value: Uint8Array | null; timestamp: number; headers?: Headers }[] {
+  takeUnread(topic: string): {
+    partition: number;
+    offset: number;
+    key: Uint8Array | null;
+    value: Uint8Array | null;
+    timestamp: number;
+    headers?: Headers;
+  }[] {
     const log = this.cluster.topic(topic);
     if (log === undefined) return [];
     let cursors = this.outputCursors.get(topic);
@@ -221,7 +289,8 @@ export class TopologyTestDriver {
     }
     const out = [];
     for (let partition = 0; partition < log.partitionCount; partition += 1) {
-      for (const record of log.read(partition, cursors[partition])) out.push({ partition, ...record });
+      for (const record of log.read(partition, cursors[partition]))
+        out.push({ partition, ...record });
       cursors[partition] = log.endOffset(partition);
     }
     return out;
@@ -233,9 +302,13 @@ export class TopologyTestDriver {
   getStore<V>(name: string, partition = 0): KeyValueStore<V> {
     for (const host of this.hosts.values()) {
       const sub = this.topology.subTopologies[host.task.id.subTopology];
-      if (host.task.partition === partition && sub.stores.includes(name)) return host.state.store(name) as KeyValueStore<V>;
+      if (host.task.partition === partition && sub.stores.includes(name))
+        return host.state.store(name) as KeyValueStore<V>;
     }
-    throw new RuntimeError('TS_RUNTIME_UNKNOWN_STORE', `no task of partition ${partition} has a store named ${name}`);
+    throw new RuntimeError(
+      'TS_RUNTIME_UNKNOWN_STORE',
+      `no task of partition ${partition} has a store named ${name}`,
+    );
   }
 
   getGlobalStore<V>(name: string): KeyValueStore<V> {
@@ -264,7 +337,10 @@ export class TopologyTestDriver {
   }
 
   /** Closes a task (committing) and opens it again on the same local state: restores only the tail. */
-  async restartTask(taskId: string, options: { commit: boolean } = { commit: true }): Promise<void> {
+  async restartTask(
+    taskId: string,
+    options: { commit: boolean } = { commit: true },
+  ): Promise<void> {
     await this.host(taskId).close(options);
     await this.reopenTask(taskId);
   }
@@ -285,24 +361,32 @@ export class TopologyTestDriver {
   // --- internals -----------------------------------------------------------------------------
 
   private async start(): Promise<void> {
-    this.globals = await GlobalStateHost.open(this.topology, this.cluster, (table, record, error) => {
-      this.deadLetters.push({
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        timestamp: record.timestamp,
-        key: record.key,
-        value: record.value,
-        code: errorCode(error),
-        message: errorMessage(error),
-        node: `global:${table}`,
-        taskId: 'global',
-      });
-    });
+    this.globals = await GlobalStateHost.open(
+      this.topology,
+      this.cluster,
+      (table, record, error) => {
+        this.deadLetters.push({
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          timestamp: record.timestamp,
+          key: record.key,
+          value: record.value,
+          code: errorCode(error),
+          message: errorMessage(error),
+          node: `global:${table}`,
+          taskId: 'global',
+        });
+      },
+    );
     this.checkCoPartitioning();
     for (const sub of this.topology.subTopologies) {
       const partitions = this.partitionsOfSubTopology(sub.id);
-      for (const topic of sub.sourceTopics) this.cluster.ensureTopic(this.resolveTopic(topic, this.isInternal(topic)), this.partitionsOf(topic));
+      for (const topic of sub.sourceTopics)
+        this.cluster.ensureTopic(
+          this.resolveTopic(topic, this.isInternal(topic)),
+          this.partitionsOf(topic),
+        );
       for (let partition = 0; partition < partitions; partition += 1) {
         const taskId = formatTaskId({ subTopology: sub.id, partition });
         this.hosts.set(taskId, await this.openHost(sub.id, partition));
@@ -321,10 +405,12 @@ export class TopologyTestDriver {
   /** Topics the topology both writes and reads: repartition topics, and to(x) feeding stream(x). */
   private feedbackTopics(): { name: string; topic: string }[] {
     const written = new Set<string>();
-    for (const node of this.topology.definition.nodes.values()) if (node.kind === 'sink') written.add(node.topic);
+    for (const node of this.topology.definition.nodes.values())
+      if (node.kind === 'sink') written.add(node.topic);
     const topics: { name: string; topic: string }[] = [];
     for (const topic of written) {
-      const node = this.topology.subTopologyOf(topic) === undefined ? undefined : this.sourceNodeOf(topic);
+      const node =
+        this.topology.subTopologyOf(topic) === undefined ? undefined : this.sourceNodeOf(topic);
       if (node === undefined || node.delivery !== 'partitioned') continue;
       topics.push({ name: this.resolveTopic(topic, this.isInternal(topic)), topic });
     }
@@ -345,7 +431,9 @@ export class TopologyTestDriver {
         this.deadLetters.push(letter);
       },
     };
-    const reader: ChangelogReader = { read: (topic, p, from) => this.readChangelog(topic, p, from) };
+    const reader: ChangelogReader = {
+      read: (topic, p, from) => this.readChangelog(topic, p, from),
+    };
     return TaskHost.open({
       id: { subTopology, partition },
       applicationId: this.applicationId,
@@ -366,7 +454,9 @@ export class TopologyTestDriver {
   private overriddenTopology(): Topology {
     const backend = this.options.backendOverride;
     if (backend === undefined) return this.topology;
-    const stores = new Map([...this.topology.definition.stores].map(([name, spec]) => [name, { ...spec, backend }]));
+    const stores = new Map(
+      [...this.topology.definition.stores].map(([name, spec]) => [name, { ...spec, backend }]),
+    );
     return new (this.topology.constructor as new (definition: Topology['definition']) => Topology)({
       ...this.topology.definition,
       stores,
@@ -374,11 +464,17 @@ export class TopologyTestDriver {
   }
 
   private send(record: ProducedRecord): number {
-    const topic = this.cluster.topic(record.topic) ?? this.cluster.ensureTopic(record.topic, this.outputPartitions(record.topic));
+    const topic =
+      this.cluster.topic(record.topic) ??
+      this.cluster.ensureTopic(record.topic, this.outputPartitions(record.topic));
     return topic.append(record.partition, record);
   }
 
-  private async *readChangelog(topic: string, partition: number, fromOffset: number): AsyncIterable<readonly RestoreRecord[]> {
+  private async *readChangelog(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+  ): AsyncIterable<readonly RestoreRecord[]> {
     const log = this.cluster.topic(topic);
     if (log === undefined) return;
     const decoder = new TextDecoder();
@@ -401,7 +497,8 @@ export class TopologyTestDriver {
   }
 
   private async expireAll(): Promise<void> {
-    for (const host of this.hosts.values()) await host.state.expire(this.streamTime, this.wallClock);
+    for (const host of this.hosts.values())
+      await host.state.expire(this.streamTime, this.wallClock);
   }
 
   /** Runs repartitioned records and background jobs until nothing is left to do. */
@@ -455,7 +552,11 @@ export class TopologyTestDriver {
 
   private host(taskId: string): TaskHost {
     const host = this.hosts.get(taskId);
-    if (host === undefined) throw new RuntimeError('TS_RUNTIME_UNKNOWN_TASK', `no task ${taskId}; tasks are ${this.taskIds().join(', ')}`);
+    if (host === undefined)
+      throw new RuntimeError(
+        'TS_RUNTIME_UNKNOWN_TASK',
+        `no task ${taskId}; tasks are ${this.taskIds().join(', ')}`,
+      );
     return host;
   }
 
@@ -480,15 +581,22 @@ export class TopologyTestDriver {
       const downstream = this.topology.subTopologyOf(topic);
       const external = (downstream?.sources ?? [])
         .map((name) => this.topology.node(name))
-        .flatMap((node) => (node.kind === 'source' && node.delivery === 'partitioned' && !node.internal ? node.topics : []));
-      if (external.length > 0) return Math.max(...external.map((other) => this.partitionsOf(other)));
+        .flatMap((node) =>
+          node.kind === 'source' && node.delivery === 'partitioned' && !node.internal
+            ? node.topics
+            : [],
+        );
+      if (external.length > 0)
+        return Math.max(...external.map((other) => this.partitionsOf(other)));
       const upstream = this.topology.subTopologies.find((sub) =>
         sub.sinks.some((sink) => {
           const node = this.topology.node(sink);
           return node.kind === 'sink' && node.topic === topic;
         }),
       );
-      return upstream === undefined ? (this.options.partitions ?? 1) : this.partitionsOfSubTopology(upstream.id);
+      return upstream === undefined
+        ? (this.options.partitions ?? 1)
+        : this.partitionsOfSubTopology(upstream.id);
     }
     return this.options.topicPartitions?.[topic] ?? this.options.partitions ?? 1;
   }
@@ -508,7 +616,9 @@ export class TopologyTestDriver {
     for (const sub of this.topology.subTopologies) {
       const counts = sub.sources
         .map((name) => this.topology.node(name))
-        .flatMap((node) => (node.kind === 'source' && node.delivery === 'partitioned' ? node.topics : []))
+        .flatMap((node) =>
+          node.kind === 'source' && node.delivery === 'partitioned' ? node.topics : [],
+        )
         .map((topic) => [topic, this.partitionsOf(topic)] as const);
       const distinct = new Set(counts.map(([, count]) => count));
       if (distinct.size > 1) {
@@ -524,14 +634,19 @@ export class TopologyTestDriver {
   private outputPartitions(topic: string): number {
     const existing = this.cluster.topic(topic);
     if (existing !== undefined) return existing.partitionCount;
-    const stripped = topic.startsWith(`${this.applicationId}-`) ? topic.slice(this.applicationId.length + 1) : topic;
+    const stripped = topic.startsWith(`${this.applicationId}-`)
+      ? topic.slice(this.applicationId.length + 1)
+      : topic;
     if (this.isInternal(stripped)) return this.partitionsOf(stripped);
     if (topic.endsWith('-changelog')) return this.maxPartitions();
     return this.options.topicPartitions?.[topic] ?? this.maxPartitions();
   }
 
   private maxPartitions(): number {
-    return Math.max(1, ...this.topology.subTopologies.map((sub) => this.partitionsOfSubTopology(sub.id)));
+    return Math.max(
+      1,
+      ...this.topology.subTopologies.map((sub) => this.partitionsOfSubTopology(sub.id)),
+    );
   }
 }
 
@@ -553,8 +668,11 @@ export class TestInputTopic<K, V> {
     );
   }
 
-  async pipeRecords(records: Iterable<{ key: K | null; value: V | null; timestamp: number; headers?: Headers }>): Promise<void> {
-    for (const record of records) await this.pipeInput(record.key, record.value, record.timestamp, record.headers);
+  async pipeRecords(
+    records: Iterable<{ key: K | null; value: V | null; timestamp: number; headers?: Headers }>,
+  ): Promise<void> {
+    for (const record of records)
+      await this.pipeInput(record.key, record.value, record.timestamp, record.headers);
   }
 }
 

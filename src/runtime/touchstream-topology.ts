@@ -31,7 +31,11 @@ export const DEFAULT_TOPICS: TouchstreamTopics = {
   ruleRejections: 'touchstream.rule-rejections',
 };
 
-export const STORES = { customers: 'customers', broadcastIndex: 'broadcast-index', rules: 'rules' } as const;
+export const STORES = {
+  customers: 'customers',
+  broadcastIndex: 'broadcast-index',
+  rules: 'rules',
+} as const;
 
 export const RULE_ENGINE_NODE = 'rule-engine';
 
@@ -51,11 +55,15 @@ export interface TouchstreamTopologyOptions {
 
 /** The contract's `ts` is the event time; a record without a usable one keeps its Kafka timestamp (and is refused later). */
 function eventTime(_key: unknown, value: unknown, recordTimestamp: number): number {
-  const ts = value !== null && typeof value === 'object' ? (value as { ts?: unknown }).ts : undefined;
+  const ts =
+    value !== null && typeof value === 'object' ? (value as { ts?: unknown }).ts : undefined;
   return typeof ts === 'number' && Number.isSafeInteger(ts) ? ts : recordTimestamp;
 }
 
-export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {}): { topology: Topology; topics: TouchstreamTopics } {
+export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {}): {
+  topology: Topology;
+  topics: TouchstreamTopics;
+} {
   const topics: TouchstreamTopics = { ...DEFAULT_TOPICS, ...options.topics };
   const builder = new StreamsBuilder({ defaultBackend: options.backend ?? 'leveldb' });
   const eventSerde = options.eventSerde ?? jsonSerde;
@@ -73,7 +81,11 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
     name: 'broadcasts',
     timestampExtractor: eventTime,
   });
-  const outputs = { transitions: 'transitions-out', touches: 'touches-out', rejections: 'rule-rejections-out' };
+  const outputs = {
+    transitions: 'transitions-out',
+    touches: 'touches-out',
+    rejections: 'rule-rejections-out',
+  };
   const engine = events.merge(broadcasts, { name: 'all-events' }).process(
     () =>
       new RuleEngineProcessor({
@@ -91,8 +103,20 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
     [STORES.customers, STORES.broadcastIndex],
     { name: RULE_ENGINE_NODE, globalTables: [STORES.rules] },
   );
-  engine.to(topics.transitions, { name: outputs.transitions, keySerde: stringSerde, valueSerde: jsonSerde });
-  engine.to(topics.touches, { name: outputs.touches, keySerde: stringSerde, valueSerde: jsonSerde });
-  engine.to(topics.ruleRejections, { name: outputs.rejections, keySerde: stringSerde, valueSerde: jsonSerde });
+  engine.to(topics.transitions, {
+    name: outputs.transitions,
+    keySerde: stringSerde,
+    valueSerde: jsonSerde,
+  });
+  engine.to(topics.touches, {
+    name: outputs.touches,
+    keySerde: stringSerde,
+    valueSerde: jsonSerde,
+  });
+  engine.to(topics.ruleRejections, {
+    name: outputs.rejections,
+    keySerde: stringSerde,
+    valueSerde: jsonSerde,
+  });
   return { topology: builder.build(), topics };
 }

@@ -50,7 +50,17 @@ export class GraphBuilder {
       }
       this.sourceTopics.set(topic, name);
     }
-    const node: SourceNode = { kind: 'source', name, topics, keySerde, valueSerde, delivery, internal, timestampExtractor, children: [] };
+    const node: SourceNode = {
+      kind: 'source',
+      name,
+      topics,
+      keySerde,
+      valueSerde,
+      delivery,
+      internal,
+      timestampExtractor,
+      children: [],
+    };
     this.addNode(node);
     return node;
   }
@@ -72,7 +82,10 @@ export class GraphBuilder {
     }
     for (const table of globalTables) {
       if (!this.globalTables.has(table)) {
-        throw new TopologyError('TS_TOPOLOGY_UNKNOWN_STORE', `processor ${name} reads global table ${JSON.stringify(table)}, which was never added`);
+        throw new TopologyError(
+          'TS_TOPOLOGY_UNKNOWN_STORE',
+          `processor ${name} reads global table ${JSON.stringify(table)}, which was never added`,
+        );
       }
     }
     const node: ProcessorNode = {
@@ -97,7 +110,15 @@ export class GraphBuilder {
     internal: boolean,
     partitioner?: Partitioner,
   ): SinkNode {
-    const node: SinkNode = { kind: 'sink', name, topic, keySerde, valueSerde, internal, partitioner };
+    const node: SinkNode = {
+      kind: 'sink',
+      name,
+      topic,
+      keySerde,
+      valueSerde,
+      internal,
+      partitioner,
+    };
     this.addNode(node);
     this.connect(parents, name);
     if (internal) this.repartitionTopics.push(topic);
@@ -106,10 +127,16 @@ export class GraphBuilder {
 
   addStore(spec: StoreSpec): void {
     if (this.stores.has(spec.name) || this.globalTables.has(spec.name)) {
-      throw new TopologyError('TS_TOPOLOGY_DUPLICATE_NAME', `a store named ${spec.name} already exists`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_DUPLICATE_NAME',
+        `a store named ${spec.name} already exists`,
+      );
     }
     if (spec.name.startsWith('__')) {
-      throw new TopologyError('TS_TOPOLOGY_RESERVED_NAME', `store names starting with __ are reserved for the engine: ${spec.name}`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_RESERVED_NAME',
+        `store names starting with __ are reserved for the engine: ${spec.name}`,
+      );
     }
     this.stores.set(spec.name, spec);
   }
@@ -120,11 +147,17 @@ export class GraphBuilder {
 
   addGlobalTable(definition: GlobalTableDefinition): void {
     if (this.stores.has(definition.name) || this.globalTables.has(definition.name)) {
-      throw new TopologyError('TS_TOPOLOGY_DUPLICATE_NAME', `a store named ${definition.name} already exists`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_DUPLICATE_NAME',
+        `a store named ${definition.name} already exists`,
+      );
     }
     const owner = this.sourceTopics.get(definition.topic);
     if (owner !== undefined) {
-      throw new TopologyError('TS_TOPOLOGY_TOPIC_TWICE', `topic ${definition.topic} is already read by ${owner}`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_TOPIC_TWICE',
+        `topic ${definition.topic} is already read by ${owner}`,
+      );
     }
     this.sourceTopics.set(definition.topic, definition.name);
     this.globalTables.set(definition.name, definition);
@@ -142,7 +175,19 @@ export class GraphBuilder {
     // Copies, so that using the builder after build() cannot change a built topology.
     const nodes = new Map<string, TopologyNode>();
     for (const [name, node] of this.nodes) {
-      nodes.set(name, node.kind === 'sink' ? { ...node } : node.kind === 'source' ? { ...node, topics: [...node.topics], children: [...node.children] } : { ...node, stores: [...node.stores], globalTables: [...node.globalTables], children: [...node.children] });
+      nodes.set(
+        name,
+        node.kind === 'sink'
+          ? { ...node }
+          : node.kind === 'source'
+            ? { ...node, topics: [...node.topics], children: [...node.children] }
+            : {
+                ...node,
+                stores: [...node.stores],
+                globalTables: [...node.globalTables],
+                children: [...node.children],
+              },
+      );
     }
     return {
       nodes,
@@ -155,7 +200,10 @@ export class GraphBuilder {
 
   private addNode(node: TopologyNode): void {
     if (this.nodes.has(node.name)) {
-      throw new TopologyError('TS_TOPOLOGY_DUPLICATE_NAME', `a node named ${node.name} already exists; names must be unique`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_DUPLICATE_NAME',
+        `a node named ${node.name} already exists; names must be unique`,
+      );
     }
     this.nodes.set(node.name, node);
   }
@@ -163,9 +211,13 @@ export class GraphBuilder {
   private connect(parents: readonly string[], child: string): void {
     for (const parentName of parents) {
       const parent = this.nodes.get(parentName);
-      if (parent === undefined) throw new TopologyError('TS_TOPOLOGY_UNKNOWN_NODE', `no node named ${parentName}`);
+      if (parent === undefined)
+        throw new TopologyError('TS_TOPOLOGY_UNKNOWN_NODE', `no node named ${parentName}`);
       if (parent.kind === 'sink') {
-        throw new TopologyError('TS_TOPOLOGY_SINK_PARENT', `sink ${parentName} cannot have children (${child})`);
+        throw new TopologyError(
+          'TS_TOPOLOGY_SINK_PARENT',
+          `sink ${parentName} cannot have children (${child})`,
+        );
       }
       parent.children.push(child);
     }
@@ -206,7 +258,14 @@ export class GraphBuilder {
       const root = find(node.name);
       let sub = byRoot.get(root);
       if (sub === undefined) {
-        sub = { id: ordered.length, nodes: [], sources: [], sinks: [], stores: [], sourceTopics: [] };
+        sub = {
+          id: ordered.length,
+          nodes: [],
+          sources: [],
+          sinks: [],
+          stores: [],
+          sourceTopics: [],
+        };
         byRoot.set(root, sub);
         ordered.push(sub);
       }

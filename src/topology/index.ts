@@ -1,5 +1,17 @@
-export { StreamsBuilder, KStream, KTable, KGroupedStream, GlobalKTable } from './streams-builder.js';
-export type { Consumed, Produced, Materialized, Named, StreamsBuilderOptions } from './streams-builder.js';
+export {
+  StreamsBuilder,
+  KStream,
+  KTable,
+  KGroupedStream,
+  GlobalKTable,
+} from './streams-builder.js';
+export type {
+  Consumed,
+  Produced,
+  Materialized,
+  Named,
+  StreamsBuilderOptions,
+} from './streams-builder.js';
 export { Topology } from './topology.js';
 export type {
   GlobalTableDefinition,

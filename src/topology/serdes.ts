@@ -33,7 +33,10 @@ export const float64Serde: Serde<number> = {
   },
   deserialize(bytes) {
     if (bytes.byteLength !== 8) {
-      throw new TopologyError('TS_TOPOLOGY_SERDE', `a float64 value must be 8 bytes, got ${bytes.byteLength}`);
+      throw new TopologyError(
+        'TS_TOPOLOGY_SERDE',
+        `a float64 value must be 8 bytes, got ${bytes.byteLength}`,
+      );
     }
     return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0);
   },

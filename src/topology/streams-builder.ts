@@ -82,7 +82,10 @@ export class StreamsBuilder {
     this.defaultBackend = options.defaultBackend ?? 'leveldb';
   }
 
-  stream<K = string, V = unknown>(topics: string | string[], consumed: Consumed<K, V> = {}): KStream<K, V> {
+  stream<K = string, V = unknown>(
+    topics: string | string[],
+    consumed: Consumed<K, V> = {},
+  ): KStream<K, V> {
     const name = consumed.name ?? this.graph.nextName('KSTREAM-SOURCE');
     const keySerde = (consumed.keySerde ?? stringSerde) as Serde<unknown>;
     const valueSerde = (consumed.valueSerde ?? jsonSerde) as Serde<unknown>;
@@ -99,13 +102,20 @@ export class StreamsBuilder {
   }
 
   /** A table over a topic: the latest value per key, materialized in the named store. */
-  table<V = unknown>(topic: string, materialized: Materialized<V>, consumed: Consumed<string, V> = {}): KTable<V> {
+  table<V = unknown>(
+    topic: string,
+    materialized: Materialized<V>,
+    consumed: Consumed<string, V> = {},
+  ): KTable<V> {
     const stream = this.stream<string, V | null>(topic, consumed as Consumed<string, V | null>);
     return stream.toTable(materialized as Materialized<V | null>) as KTable<V>;
   }
 
   /** A topic replicated whole to every instance, readable by every task (rules travel this way). */
-  globalTable<V = unknown>(topic: string, options: { storeName: string; valueSerde?: Serde<V>; keySerde?: Serde<string> }): GlobalKTable<V> {
+  globalTable<V = unknown>(
+    topic: string,
+    options: { storeName: string; valueSerde?: Serde<V>; keySerde?: Serde<string> },
+  ): GlobalKTable<V> {
     this.graph.addGlobalTable({
       name: options.storeName,
       topic,
@@ -158,28 +168,46 @@ export class KStream<K, V> {
   }
 
   map<KR, VR>(mapper: KeyValueMapper<K, V, KR, VR>, named: Named = {}): KStream<KR, VR> {
-    return this.then('KSTREAM-MAP', named, () => new MapProcessor(mapper), { keyChanged: true, valueChanged: true });
+    return this.then('KSTREAM-MAP', named, () => new MapProcessor(mapper), {
+      keyChanged: true,
+      valueChanged: true,
+    });
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, named: Named = {}): KStream<K, VR> {
-    const asRecord: KeyValueMapper<K, V, K, VR> = (key, value) => ({ key, value: mapper(value, key) });
-    return this.then('KSTREAM-MAPVALUES', named, () => new MapProcessor(asRecord), { valueChanged: true });
+    const asRecord: KeyValueMapper<K, V, K, VR> = (key, value) => ({
+      key,
+      value: mapper(value, key),
+    });
+    return this.then('KSTREAM-MAPVALUES', named, () => new MapProcessor(asRecord), {
+      valueChanged: true,
+    });
   }
 
   selectKey<KR>(selector: (key: K, value: V) => KR, named: Named = {}): KStream<KR, V> {
-    const asRecord: KeyValueMapper<K, V, KR, V> = (key, value) => ({ key: selector(key, value), value });
-    return this.then('KSTREAM-KEY-SELECT', named, () => new MapProcessor(asRecord), { keyChanged: true });
+    const asRecord: KeyValueMapper<K, V, KR, V> = (key, value) => ({
+      key: selector(key, value),
+      value,
+    });
+    return this.then('KSTREAM-KEY-SELECT', named, () => new MapProcessor(asRecord), {
+      keyChanged: true,
+    });
   }
 
   flatMap<KR, VR>(mapper: FlatKeyValueMapper<K, V, KR, VR>, named: Named = {}): KStream<KR, VR> {
-    return this.then('KSTREAM-FLATMAP', named, () => new FlatMapProcessor(mapper), { keyChanged: true, valueChanged: true });
+    return this.then('KSTREAM-FLATMAP', named, () => new FlatMapProcessor(mapper), {
+      keyChanged: true,
+      valueChanged: true,
+    });
   }
 
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, named: Named = {}): KStream<K, VR> {
     const asRecords: FlatKeyValueMapper<K, V, K, VR> = function* (key, value) {
       for (const mapped of mapper(value, key)) yield { key, value: mapped } as KeyValue<K, VR>;
     };
-    return this.then('KSTREAM-FLATMAPVALUES', named, () => new FlatMapProcessor(asRecords), { valueChanged: true });
+    return this.then('KSTREAM-FLATMAPVALUES', named, () => new FlatMapProcessor(asRecords), {
+      valueChanged: true,
+    });
   }
 
   peek(action: (key: K, value: V) => void, named: Named = {}): KStream<K, V> {
@@ -191,7 +219,9 @@ export class KStream<K, V> {
     const graph = this.builder.graph;
     const branchName = graph.nextName('KSTREAM-BRANCH');
     const childNames = predicates.map(() => graph.nextName('KSTREAM-BRANCHCHILD'));
-    graph.addProcessor(branchName, () => new BranchProcessor(predicates, childNames) as never, [this.state.node]);
+    graph.addProcessor(branchName, () => new BranchProcessor(predicates, childNames) as never, [
+      this.state.node,
+    ]);
     return childNames.map((childName) => {
       graph.addProcessor(childName, () => new PassThroughProcessor() as never, [branchName]);
       return new KStream<K, V>(this.builder, { ...this.state, node: childName });
@@ -200,7 +230,10 @@ export class KStream<K, V> {
 
   merge(other: KStream<K, V>, named: Named = {}): KStream<K, V> {
     const name = named.name ?? this.builder.graph.nextName('KSTREAM-MERGE');
-    this.builder.graph.addProcessor(name, () => new PassThroughProcessor() as never, [this.state.node, other.state.node]);
+    this.builder.graph.addProcessor(name, () => new PassThroughProcessor() as never, [
+      this.state.node,
+      other.state.node,
+    ]);
     return new KStream(this.builder, {
       ...this.state,
       node: name,
@@ -213,9 +246,23 @@ export class KStream<K, V> {
     const graph = this.builder.graph;
     const base = named.name ?? graph.nextName('KSTREAM-REPARTITION');
     const topic = `${base}-repartition`;
-    graph.addSink(graph.nextName('KSTREAM-SINK'), topic, [this.state.node], this.state.keySerde, this.state.valueSerde, true);
+    graph.addSink(
+      graph.nextName('KSTREAM-SINK'),
+      topic,
+      [this.state.node],
+      this.state.keySerde,
+      this.state.valueSerde,
+      true,
+    );
     const source = graph.nextName('KSTREAM-SOURCE');
-    graph.addSource(source, [topic], this.state.keySerde, this.state.valueSerde, 'partitioned', true);
+    graph.addSource(
+      source,
+      [topic],
+      this.state.keySerde,
+      this.state.valueSerde,
+      'partitioned',
+      true,
+    );
     return new KStream(this.builder, { ...this.state, node: source, repartitionRequired: false });
   }
 
@@ -233,7 +280,12 @@ export class KStream<K, V> {
     const input = this.repartitionIfRequired();
     const store = this.builder.materialize(materialized, input.state.valueSerde);
     const name = this.builder.graph.nextName('KSTREAM-TOTABLE');
-    this.builder.graph.addProcessor(name, () => new TableMaterializer(store) as never, [input.state.node], [store]);
+    this.builder.graph.addProcessor(
+      name,
+      () => new TableMaterializer(store) as never,
+      [input.state.node],
+      [store],
+    );
     return new KTable<V>(this.builder, { ...input.state, node: name }, store);
   }
 
@@ -252,7 +304,13 @@ export class KStream<K, V> {
     options: Named & { globalTables?: readonly string[] } = {},
   ): KStream<KR, VR> {
     const name = options.name ?? this.builder.graph.nextName('KSTREAM-PROCESSOR');
-    this.builder.graph.addProcessor(name, supplier as ProcessorSupplier, [this.state.node], stores, options.globalTables ?? []);
+    this.builder.graph.addProcessor(
+      name,
+      supplier as ProcessorSupplier,
+      [this.state.node],
+      stores,
+      options.globalTables ?? [],
+    );
     // A processor may forward any key, so a stateful operator after it repartitions (as Kafka Streams does).
     return new KStream<KR, VR>(this.builder, {
       node: name,
@@ -280,12 +338,23 @@ export class KStream<K, V> {
     return this.state.repartitionRequired ? this.repartition() : this;
   }
 
-  private joinTable<T, R>(table: KTable<T>, joiner: ValueJoiner<V, T, R>, left: boolean, named: Named): KStream<K, R> {
+  private joinTable<T, R>(
+    table: KTable<T>,
+    joiner: ValueJoiner<V, T, R>,
+    left: boolean,
+    named: Named,
+  ): KStream<K, R> {
     const input = this.repartitionIfRequired();
-    const name = named.name ?? this.builder.graph.nextName(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
+    const name =
+      named.name ?? this.builder.graph.nextName(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
     this.builder.graph.addProcessor(
       name,
-      () => new StreamTableJoinProcessor(table.storeName, joiner as ValueJoiner<unknown, unknown, unknown>, left) as never,
+      () =>
+        new StreamTableJoinProcessor(
+          table.storeName,
+          joiner as ValueJoiner<unknown, unknown, unknown>,
+          left,
+        ) as never,
       [input.state.node],
       [table.storeName],
     );
@@ -315,7 +384,11 @@ export class KGroupedStream<K, V> {
     private readonly stream: KStream<K, V>,
   ) {}
 
-  aggregate<A>(initializer: Initializer<A>, aggregator: Aggregator<string, V, A>, materialized: Materialized<A>): KTable<A> {
+  aggregate<A>(
+    initializer: Initializer<A>,
+    aggregator: Aggregator<string, V, A>,
+    materialized: Materialized<A>,
+  ): KTable<A> {
     const input = this.stream.repartitionIfRequired();
     const store = this.builder.materialize(materialized, jsonSerde);
     const name = this.builder.graph.nextName('KSTREAM-AGGREGATE');
@@ -328,7 +401,12 @@ export class KGroupedStream<K, V> {
     const spec = materialized.valueSerde ?? jsonSerde;
     return new KTable<A>(
       this.builder,
-      { node: name, keySerde: input.state.keySerde, valueSerde: spec as Serde<unknown>, repartitionRequired: false },
+      {
+        node: name,
+        keySerde: input.state.keySerde,
+        valueSerde: spec as Serde<unknown>,
+        repartitionRequired: false,
+      },
       store,
     );
   }
@@ -343,10 +421,14 @@ export class KGroupedStream<K, V> {
   }
 
   count(materialized: Materialized<number>): KTable<number> {
-    return this.aggregate<number>(() => 0, (_key, _value, count) => count + 1, {
-      valueSerde: float64Serde,
-      ...materialized,
-    });
+    return this.aggregate<number>(
+      () => 0,
+      (_key, _value, count) => count + 1,
+      {
+        valueSerde: float64Serde,
+        ...materialized,
+      },
+    );
   }
 }
 

@@ -2,7 +2,12 @@
  * A built topology: immutable, shared by every task, and printable with describe().
  */
 import type { StoreSpec } from '../state/index.js';
-import type { GlobalTableDefinition, SubTopology, TopologyDefinition, TopologyNode } from './nodes.js';
+import type {
+  GlobalTableDefinition,
+  SubTopology,
+  TopologyDefinition,
+  TopologyNode,
+} from './nodes.js';
 
 export class Topology {
   constructor(readonly definition: TopologyDefinition) {}
@@ -62,8 +67,10 @@ export class Topology {
         } else {
           lines.push(`    Sink: ${name} (topic: ${node.topic})`);
         }
-        if (node.kind !== 'sink') lines.push(`      --> ${node.children.length > 0 ? node.children.join(', ') : 'none'}`);
-        if (node.kind !== 'source') lines.push(`      <-- ${(parentsOf.get(name) ?? []).join(', ') || 'none'}`);
+        if (node.kind !== 'sink')
+          lines.push(`      --> ${node.children.length > 0 ? node.children.join(', ') : 'none'}`);
+        if (node.kind !== 'source')
+          lines.push(`      <-- ${(parentsOf.get(name) ?? []).join(', ') || 'none'}`);
       }
       if (sub.stores.length > 0) {
         const described = sub.stores.map((store) => {

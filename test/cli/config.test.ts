@@ -20,7 +20,13 @@ test('defaults fill every setting and the result is frozen', () => {
 test('environment variables override the file, and flags override both', () => {
   const dir = mkdtempSync(join(tmpdir(), 'config-'));
   const file = join(dir, 'touchstream.json');
-  writeFileSync(file, JSON.stringify({ applicationId: 'from-file', kafka: { partitions: 4, sessionTimeoutMs: 7000 } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      applicationId: 'from-file',
+      kafka: { partitions: 4, sessionTimeoutMs: 7000 },
+    }),
+  );
   const config = loadConfig({
     file,
     env: { TOUCHSTREAM_KAFKA_PARTITIONS: '12', TOUCHSTREAM_KAFKA_BROKERS: 'a:9092, b:9093' },
@@ -49,16 +55,25 @@ test('a bad value stops the start with the field, the expectation and the source
 });
 
 test('unknown settings and bad enum values are refused by name', () => {
-  assert.throws(() => loadConfig({ env: {}, overrides: { kafka: { brokerz: ['x:1'] } } }), /kafka\.brokerz is not a setting/);
+  assert.throws(
+    () => loadConfig({ env: {}, overrides: { kafka: { brokerz: ['x:1'] } } }),
+    /kafka\.brokerz is not a setting/,
+  );
   assert.throws(
     () => loadConfig({ env: { TOUCHSTREAM_KAFKA_PROCESSING_GUARANTEE: 'maybe' } }),
     /kafka\.processingGuarantee must be one of "exactly_once", "at_least_once"/,
   );
-  assert.throws(() => loadConfig({ env: {}, overrides: { kafka: { brokers: ['no-port'] } } }), /kafka\.brokers\.0 must match/);
+  assert.throws(
+    () => loadConfig({ env: {}, overrides: { kafka: { brokers: ['no-port'] } } }),
+    /kafka\.brokers\.0 must match/,
+  );
 });
 
 test('an unreadable config file is named', () => {
-  assert.throws(() => loadConfig({ file: '/nonexistent/touchstream.json', env: {} }), /cannot read config file \/nonexistent\/touchstream\.json/);
+  assert.throws(
+    () => loadConfig({ file: '/nonexistent/touchstream.json', env: {} }),
+    /cannot read config file \/nonexistent\/touchstream\.json/,
+  );
 });
 
 test('environment variable names follow the setting paths', () => {

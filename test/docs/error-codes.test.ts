@@ -6,5 +6,9 @@ import { collectCodes, renderErrorsDoc } from '../../scripts/error-codes.mjs';
 
 test('docs/errors.md lists every error code the source raises', () => {
   const current = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-  assert.equal(current, renderErrorsDoc(collectCodes()), 'run: node scripts/error-codes.mjs --write');
+  assert.equal(
+    current,
+    renderErrorsDoc(collectCodes()),
+    'run: node scripts/error-codes.mjs --write',
+  );
 });

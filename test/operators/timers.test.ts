@@ -1,13 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FiredTimer, Processor, ProcessorContext, StreamRecord } from '../../src/operators/index.js';
+import type {
+  FiredTimer,
+  Processor,
+  ProcessorContext,
+  StreamRecord,
+} from '../../src/operators/index.js';
 import { StreamsBuilder } from '../../src/topology/index.js';
 import { TopologyTestDriver } from '../../src/runtime/index.js';
 import type { TopologyTestDriverOptions } from '../../src/runtime/index.js';
 
 /** What a test record asks the timer processor to do. */
 interface TimerCommand {
-  schedule?: { key: string; at: number; clock?: 'stream' | 'wall'; name?: string; payload?: unknown }[];
+  schedule?: {
+    key: string;
+    at: number;
+    clock?: 'stream' | 'wall';
+    name?: string;
+    payload?: unknown;
+  }[];
   cancel?: { key: string; clock?: 'stream' | 'wall'; name?: string }[];
   /** Schedule `count` timers for keys k0..k{count-1} at `from + i * step`. */
   bulk?: { count: number; from: number; step: number };
@@ -30,9 +41,14 @@ class TimerProcessor implements Processor<string, TimerCommand, string, Firing> 
   process(record: StreamRecord<string, TimerCommand>): void {
     const command = record.value;
     for (const s of command.schedule ?? []) {
-      this.context.timers.schedule(s.key, s.at, { clock: s.clock, name: s.name, payload: s.payload });
+      this.context.timers.schedule(s.key, s.at, {
+        clock: s.clock,
+        name: s.name,
+        payload: s.payload,
+      });
     }
-    for (const c of command.cancel ?? []) this.context.timers.cancel(c.key, { clock: c.clock, name: c.name });
+    for (const c of command.cancel ?? [])
+      this.context.timers.cancel(c.key, { clock: c.clock, name: c.name });
     if (command.bulk !== undefined) {
       const { count, from, step } = command.bulk;
       for (let i = 0; i < count; i += 1) this.context.timers.schedule(`k${i}`, from + i * step);
@@ -49,11 +65,17 @@ class TimerProcessor implements Processor<string, TimerCommand, string, Firing> 
 
 function timerTopology() {
   const builder = new StreamsBuilder();
-  builder.stream<string, TimerCommand>('commands').process(() => new TimerProcessor()).to('fired');
+  builder
+    .stream<string, TimerCommand>('commands')
+    .process(() => new TimerProcessor())
+    .to('fired');
   return builder.build();
 }
 
-async function withDriver(options: TopologyTestDriverOptions, body: (driver: TopologyTestDriver) => Promise<void>) {
+async function withDriver(
+  options: TopologyTestDriverOptions,
+  body: (driver: TopologyTestDriver) => Promise<void>,
+) {
   const driver = await TopologyTestDriver.create(timerTopology(), options);
   try {
     await body(driver);
@@ -68,7 +90,17 @@ const firedOf = (driver: TopologyTestDriver) =>
 test('fires stream-time timers in timestamp order, ties by key, before the record that passes them', async () => {
   await withDriver({ backendOverride: 'memory' }, async (driver) => {
     const commands = driver.createInputTopic<string, TimerCommand>('commands');
-    await commands.pipeInput('c', { schedule: [{ key: 'b', at: 300 }, { key: 'a', at: 200 }, { key: 'c', at: 200 }] }, 100);
+    await commands.pipeInput(
+      'c',
+      {
+        schedule: [
+          { key: 'b', at: 300 },
+          { key: 'a', at: 200 },
+          { key: 'c', at: 200 },
+        ],
+      },
+      100,
+    );
     assert.deepEqual(firedOf(driver), []);
     await commands.pipeInput('c', { schedule: [{ key: 'now', at: 250 }] }, 250);
     const fired = firedOf(driver);
@@ -83,10 +115,13 @@ test('fires stream-time timers in timestamp order, ties by key, before the recor
     assert.ok(fired.every((f) => f.streamTime === 250));
     // A timer set for the current instant fires at the next advance of stream time.
     await driver.advanceStreamTime(1000);
-    assert.deepEqual(firedOf(driver).map((f) => [f.key, f.streamTime]), [
-      ['now', 1000],
-      ['b', 1000],
-    ]);
+    assert.deepEqual(
+      firedOf(driver).map((f) => [f.key, f.streamTime]),
+      [
+        ['now', 1000],
+        ['b', 1000],
+      ],
+    );
   });
 });
 
@@ -120,34 +155,73 @@ test('replaces a timer scheduled again for the same key and name, and cancels on
 test('fires wall-clock timers when the wall clock advances, with no records arriving', async () => {
   await withDriver({ backendOverride: 'memory', wallClockStart: 1_000 }, async (driver) => {
     const commands = driver.createInputTopic<string, TimerCommand>('commands');
-    await commands.pipeInput('c', { schedule: [{ key: 'w', at: 5_000, clock: 'wall' }, { key: 's', at: 5_000 }] }, 1);
+    await commands.pipeInput(
+      'c',
+      {
+        schedule: [
+          { key: 'w', at: 5_000, clock: 'wall' },
+          { key: 's', at: 5_000 },
+        ],
+      },
+      1,
+    );
     await driver.advanceWallClockTime(3_000);
     assert.deepEqual(firedOf(driver), []);
     await driver.advanceWallClockTime(1_000);
-    assert.deepEqual(firedOf(driver).map((f) => [f.key, f.clock]), [['w', 'wall']]);
+    assert.deepEqual(
+      firedOf(driver).map((f) => [f.key, f.clock]),
+      [['w', 'wall']],
+    );
   });
 });
 
 test('timers survive a restart of the task on its local state', async () => {
   await withDriver({}, async (driver) => {
     const commands = driver.createInputTopic<string, TimerCommand>('commands');
-    await commands.pipeInput('c', { schedule: [{ key: 'r', at: 900 }, { key: 'q', at: 800 }] }, 100);
+    await commands.pipeInput(
+      'c',
+      {
+        schedule: [
+          { key: 'r', at: 900 },
+          { key: 'q', at: 800 },
+        ],
+      },
+      100,
+    );
     await driver.restartTask('0_0');
     await driver.advanceStreamTime(1_000);
-    assert.deepEqual(firedOf(driver).map((f) => f.key), ['q', 'r']);
+    assert.deepEqual(
+      firedOf(driver).map((f) => f.key),
+      ['q', 'r'],
+    );
   });
 });
 
 test('timers survive the loss of local state, restored from the changelog', async () => {
   await withDriver({}, async (driver) => {
     const commands = driver.createInputTopic<string, TimerCommand>('commands');
-    await commands.pipeInput('c', { schedule: [{ key: 'r', at: 900 }, { key: 'q', at: 800 }] }, 100);
+    await commands.pipeInput(
+      'c',
+      {
+        schedule: [
+          { key: 'r', at: 900 },
+          { key: 'q', at: 800 },
+        ],
+      },
+      100,
+    );
     await commands.pipeInput('c', { cancel: [{ key: 'q' }] }, 200);
     await driver.commit();
     await driver.dropTaskState('0_0');
-    assert.ok((driver.restoredCounts('0_0').__timers ?? 0) > 0, 'the timer store was restored from its changelog');
+    assert.ok(
+      (driver.restoredCounts('0_0').__timers ?? 0) > 0,
+      'the timer store was restored from its changelog',
+    );
     await driver.advanceStreamTime(1_000);
-    assert.deepEqual(firedOf(driver).map((f) => f.key), ['r']);
+    assert.deepEqual(
+      firedOf(driver).map((f) => f.key),
+      ['r'],
+    );
   });
 });
 
@@ -164,7 +238,8 @@ test('keeps a million pending timers and fires them all in order without scannin
     fired = fired.concat(firedOf(driver));
     assert.equal(fired.length, count);
     for (let i = 1; i < fired.length; i += 1) {
-      if (fired[i].time < fired[i - 1].time) assert.fail(`timer ${i} fired at ${fired[i].time} after ${fired[i - 1].time}`);
+      if (fired[i].time < fired[i - 1].time)
+        assert.fail(`timer ${i} fired at ${fired[i].time} after ${fired[i - 1].time}`);
     }
     assert.equal(fired[0].key, `k${count - 1}`);
   });

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryCluster, TopologyTestDriver, buildTouchstreamTopology } from '../../src/runtime/index.js';
+import {
+  InMemoryCluster,
+  TopologyTestDriver,
+  buildTouchstreamTopology,
+} from '../../src/runtime/index.js';
 import { jsonSerde, stringSerde } from '../../src/topology/index.js';
 
 const DAY = 86_400_000;
@@ -8,14 +12,24 @@ const START = 1_800_000_000_000;
 
 const rules = [
   { id: 'expiring', kind: 'segment', when: { policy: { status: 'active', expiresWithin: '30d' } } },
-  { id: 'remind', kind: 'trigger', on: { enter: 'expiring' }, touch: { channel: 'sms', template: 'renewal' } },
+  {
+    id: 'remind',
+    kind: 'trigger',
+    on: { enter: 'expiring' },
+    touch: { channel: 'sms', template: 'renewal' },
+  },
 ];
 
 async function driverWith(wakeClock: 'wall' | 'stream') {
   const { topology, topics } = buildTouchstreamTopology({ wakeClock, backend: 'memory' });
   const cluster = new InMemoryCluster();
   const rulesTopic = cluster.ensureTopic(topics.rules, 1);
-  for (const rule of rules) rulesTopic.append(0, { key: stringSerde.serialize(rule.id), value: jsonSerde.serialize(rule), timestamp: 0 });
+  for (const rule of rules)
+    rulesTopic.append(0, {
+      key: stringSerde.serialize(rule.id),
+      value: jsonSerde.serialize(rule),
+      timestamp: 0,
+    });
   const driver = await TopologyTestDriver.create(topology, { cluster, wallClockStart: START });
   const policy = {
     type: 'policy.issued',
@@ -28,8 +42,16 @@ async function driverWith(wakeClock: 'wall' | 'stream') {
     endDate: START + 31 * DAY,
     premium: 1000,
   };
-  await driver.pipeRaw(topics.events, stringSerde.serialize('c1'), jsonSerde.serialize(policy), START);
-  return { driver, touches: driver.createOutputTopic<string, { at: number; trigger: string }>(topics.touches) };
+  await driver.pipeRaw(
+    topics.events,
+    stringSerde.serialize('c1'),
+    jsonSerde.serialize(policy),
+    START,
+  );
+  return {
+    driver,
+    touches: driver.createOutputTopic<string, { at: number; trigger: string }>(topics.touches),
+  };
 }
 
 test('with wall-clock wakes a renewal reminder goes out on a quiet night, with no event arriving', async () => {

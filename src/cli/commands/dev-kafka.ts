@@ -6,16 +6,24 @@ import { untilSignal } from './signals.js';
 function port(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new UsageError(`--${flag} must be a port number, got ${text}`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new UsageError(`--${flag} must be a port number, got ${text}`);
   return value;
 }
 
 export async function runDevKafka(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, data: { type: 'string' }, 'registry-port': { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'registry-port': { type: 'string' },
+    },
   });
-  const broker = await startEmbeddedKafka({ port: port(values.port, 'port', 9092), dataDir: values.data });
+  const broker = await startEmbeddedKafka({
+    port: port(values.port, 'port', 9092),
+    dataDir: values.data,
+  });
   const registry = await startEmbeddedSchemaRegistry({
     port: port(values['registry-port'], 'registry-port', 8081),
     dataDir: values.data,

@@ -24,12 +24,16 @@ const FIRST_WEATHER_AFTER_MS = 15_000;
 function positive(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} must be a positive integer, got ${text}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`--${flag} must be a positive integer, got ${text}`);
   return value;
 }
 
 export async function runDev(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { customers: { type: 'string' }, rate: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { customers: { type: 'string' }, rate: { type: 'string' } },
+  });
   // The embedded broker keeps its topics in memory, so local state from an earlier run would not match.
   const stateDir = mkdtempSync(join(tmpdir(), 'touchstream-dev-'));
   const config = loadConfig({
@@ -40,8 +44,12 @@ export async function runDev(args: string[]): Promise<number> {
       rules: { examplesDir: join(packageRoot(), 'examples', 'rules') },
       generator: {
         enabled: true,
-        ...(positive(values.customers, 'customers') === undefined ? {} : { customers: positive(values.customers, 'customers') }),
-        ...(positive(values.rate, 'rate') === undefined ? {} : { eventsPerSecond: positive(values.rate, 'rate') }),
+        ...(positive(values.customers, 'customers') === undefined
+          ? {}
+          : { customers: positive(values.customers, 'customers') }),
+        ...(positive(values.rate, 'rate') === undefined
+          ? {}
+          : { eventsPerSecond: positive(values.rate, 'rate') }),
       },
     },
   });
@@ -95,7 +103,10 @@ async function runGenerator(app: RunningApp, out: (line: string) => void): Promi
     if (broadcasts.length > 0) {
       topicMessages.push({
         topic: app.topics.broadcasts,
-        messages: broadcasts.map((event) => ({ key: event.id, value: Buffer.from(app.eventSerde.serialize(event)) })),
+        messages: broadcasts.map((event) => ({
+          key: event.id,
+          value: Buffer.from(app.eventSerde.serialize(event)),
+        })),
       });
     }
     return producer.sendBatch({ topicMessages });
@@ -113,7 +124,9 @@ async function runGenerator(app: RunningApp, out: (line: string) => void): Promi
     }
   }
   await send(batch);
-  out(`\r  loaded ${customers} synthetic customers (${loaded + batch.length} events) in ${Date.now() - started} ms`);
+  out(
+    `\r  loaded ${customers} synthetic customers (${loaded + batch.length} events) in ${Date.now() - started} ms`,
+  );
   let nextWeather = Date.now() + FIRST_WEATHER_AFTER_MS;
   let stopped = false;
   const tick = setInterval(() => {
@@ -136,8 +149,13 @@ async function runGenerator(app: RunningApp, out: (line: string) => void): Promi
   };
 }
 
-async function tailTouches(app: RunningApp, out: (line: string) => void): Promise<() => Promise<void>> {
-  const consumer = app.kafka.consumer({ groupId: `${app.config.applicationId}-dev-tail-${Date.now()}` });
+async function tailTouches(
+  app: RunningApp,
+  out: (line: string) => void,
+): Promise<() => Promise<void>> {
+  const consumer = app.kafka.consumer({
+    groupId: `${app.config.applicationId}-dev-tail-${Date.now()}`,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: app.topics.touches, fromBeginning: true });
   let shown = 0;
@@ -154,8 +172,13 @@ async function tailTouches(app: RunningApp, out: (line: string) => void): Promis
       // A few lines a second keep the tail readable when a weather alert touches thousands.
       if (shown < 8) {
         shown += 1;
-        const touch = JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
-        out(`  touch #${total} ${touch.channel} ${touch.template} -> ${touch.customerId} (${touch.trigger}${touch.heldOut ? ', held out' : ''})`);
+        const touch = JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<
+          string,
+          unknown
+        >;
+        out(
+          `  touch #${total} ${touch.channel} ${touch.template} -> ${touch.customerId} (${touch.trigger}${touch.heldOut ? ', held out' : ''})`,
+        );
       } else if (total % 500 === 0) {
         out(`  ... ${total} touches so far`);
       }

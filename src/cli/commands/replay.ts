@@ -16,7 +16,8 @@ export async function runReplay(args: string[]): Promise<number> {
     if (values[required] === undefined) throw new UsageError(`replay needs --${required}`);
   }
   const partitions = Number(values.partitions);
-  if (!Number.isInteger(partitions) || partitions < 1) throw new UsageError(`--partitions must be a positive integer, got ${values.partitions}`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new UsageError(`--partitions must be a positive integer, got ${values.partitions}`);
   const result = await replay({
     rulesFile: values.rules as string,
     eventsFile: values.events as string,

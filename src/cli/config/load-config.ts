@@ -30,17 +30,27 @@ export function envName(path: readonly string[]): string {
 }
 
 /** Every leaf setting with its path, for the environment mapping and the docs. */
-export function settingPaths(node: SchemaNode = configSchema as unknown as SchemaNode, prefix: string[] = []): { path: string[]; node: SchemaNode }[] {
+export function settingPaths(
+  node: SchemaNode = configSchema as unknown as SchemaNode,
+  prefix: string[] = [],
+): { path: string[]; node: SchemaNode }[] {
   if (node.type === 'object' && node.properties !== undefined) {
-    return Object.entries(node.properties).flatMap(([name, child]) => settingPaths(child, [...prefix, name]));
+    return Object.entries(node.properties).flatMap(([name, child]) =>
+      settingPaths(child, [...prefix, name]),
+    );
   }
   return [{ path: prefix, node }];
 }
 
 function fromEnvText(text: string, node: SchemaNode): unknown {
-  if (node.type === 'integer' || node.type === 'number') return text.trim() === '' ? text : Number(text);
+  if (node.type === 'integer' || node.type === 'number')
+    return text.trim() === '' ? text : Number(text);
   if (node.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
-  if (node.type === 'array') return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (node.type === 'array')
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   return text;
 }
 
@@ -54,12 +64,20 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   cursor[path[path.length - 1]] = value;
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+function merge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
         ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
@@ -78,10 +96,16 @@ function describeError(error: ErrorObject): { field: string; message: string } {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (error.keyword === 'additionalProperties') {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return { field: path === '' ? extra : `${path}.${extra}`, message: 'is not a setting touchstream knows' };
+    return {
+      field: path === '' ? extra : `${path}.${extra}`,
+      message: 'is not a setting touchstream knows',
+    };
   }
   if (error.keyword === 'enum') {
-    return { field: path, message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    return {
+      field: path,
+      message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+    };
   }
   return { field: path, message: error.message ?? 'is invalid' };
 }
@@ -121,7 +145,8 @@ export function loadConfig(options: LoadConfigOptions = {}): TouchstreamConfig {
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
     const { field, message } = describeError((validate.errors ?? [])[0]);
-    const source = sources.get(field) ?? (file !== undefined ? `config file ${file} or a flag` : 'a flag');
+    const source =
+      sources.get(field) ?? (file !== undefined ? `config file ${file} or a flag` : 'a flag');
     throw new ConfigError(`config: ${field} ${message} (from ${source})`, field);
   }
   const config = raw as unknown as TouchstreamConfig;

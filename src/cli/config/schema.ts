@@ -11,14 +11,21 @@ export const configSchema = {
       type: 'string',
       pattern: '^[A-Za-z0-9._-]+$',
       default: 'touchstream',
-      description: 'Consumer group id and prefix of internal topics; instances of one deployment share it.',
+      description:
+        'Consumer group id and prefix of internal topics; instances of one deployment share it.',
     },
     instanceId: {
       type: 'string',
       pattern: '^[A-Za-z0-9._-]+$',
-      description: 'Stable id of this instance (transactional id, reader groups). Default: the host name.',
+      description:
+        'Stable id of this instance (transactional id, reader groups). Default: the host name.',
     },
-    stateDir: { type: 'string', minLength: 1, default: '.state', description: 'Local state directory (LevelDB stores, checkpoints).' },
+    stateDir: {
+      type: 'string',
+      minLength: 1,
+      default: '.state',
+      description: 'Local state directory (LevelDB stores, checkpoints).',
+    },
     kafka: {
       type: 'object',
       additionalProperties: false,
@@ -28,13 +35,26 @@ export const configSchema = {
           type: 'array',
           minItems: 1,
           items: { type: 'string', pattern: '^[^:\\s]+:[0-9]{1,5}$' },
-          description: 'Bootstrap brokers host:port. Absent: the embedded broker is started (development only).',
+          description:
+            'Bootstrap brokers host:port. Absent: the embedded broker is started (development only).',
         },
         processingGuarantee: { enum: ['exactly_once', 'at_least_once'], default: 'exactly_once' },
         sessionTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
         heartbeatIntervalMs: { type: 'integer', minimum: 50, default: 1000 },
-        partitions: { type: 'integer', minimum: 1, maximum: 1024, default: 8, description: 'Partitions of the topics touchstream creates.' },
-        embeddedPort: { type: 'integer', minimum: 0, maximum: 65535, default: 9092, description: 'Port of the embedded broker (0: any free port).' },
+        partitions: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1024,
+          default: 8,
+          description: 'Partitions of the topics touchstream creates.',
+        },
+        embeddedPort: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          default: 9092,
+          description: 'Port of the embedded broker (0: any free port).',
+        },
       },
     },
     schemaRegistry: {
@@ -42,7 +62,11 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        url: { type: 'string', pattern: '^https?://', description: 'Schema Registry URL. Absent: the embedded registry is started.' },
+        url: {
+          type: 'string',
+          pattern: '^https?://',
+          description: 'Schema Registry URL. Absent: the embedded registry is started.',
+        },
         embeddedPort: { type: 'integer', minimum: 0, maximum: 65535, default: 8081 },
       },
     },
@@ -51,7 +75,11 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        events: { enum: ['avro', 'json'], default: 'json', description: 'Encoding of the event and broadcast topics.' },
+        events: {
+          enum: ['avro', 'json'],
+          default: 'json',
+          description: 'Encoding of the event and broadcast topics.',
+        },
       },
     },
     topics: {
@@ -73,15 +101,27 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        retention: { type: 'string', pattern: '^[0-9]+[mhd]$', default: '90d', description: 'How long behaviour history is kept.' },
-        indexedAttributes: { type: 'array', items: { type: 'string' }, default: ['city', 'province'] },
+        retention: {
+          type: 'string',
+          pattern: '^[0-9]+[mhd]$',
+          default: '90d',
+          description: 'How long behaviour history is kept.',
+        },
+        indexedAttributes: {
+          type: 'array',
+          items: { type: 'string' },
+          default: ['city', 'province'],
+        },
         wakeClock: {
           enum: ['wall', 'stream'],
           default: 'wall',
           description:
             'Clock of time-driven segment changes and delayed triggers: wall (fire on a quiet night with no events) or stream (only as events move time, as replay does).',
         },
-        examplesDir: { type: 'string', description: 'Rules published at start (dev mode: examples/rules).' },
+        examplesDir: {
+          type: 'string',
+          description: 'Rules published at start (dev mode: examples/rules).',
+        },
       },
     },
     api: {
@@ -91,7 +131,10 @@ export const configSchema = {
       properties: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
-        advertisedAddress: { type: 'string', description: 'host:port other instances use to reach this API. Default: host:port.' },
+        advertisedAddress: {
+          type: 'string',
+          description: 'host:port other instances use to reach this API. Default: host:port.',
+        },
       },
     },
     log: {
@@ -107,7 +150,11 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        enabled: { type: 'boolean', default: false, description: 'Produce synthetic insurance events (dev mode turns it on).' },
+        enabled: {
+          type: 'boolean',
+          default: false,
+          description: 'Produce synthetic insurance events (dev mode turns it on).',
+        },
         customers: { type: 'integer', minimum: 1, default: 2000 },
         eventsPerSecond: { type: 'integer', minimum: 1, default: 200 },
         seed: { type: 'integer', default: 20261125 },

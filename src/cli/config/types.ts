@@ -22,7 +22,12 @@ export interface TouchstreamConfig {
     ruleRejections: string;
     deadLetters: string;
   };
-  rules: { retention: string; indexedAttributes: string[]; wakeClock: 'wall' | 'stream'; examplesDir?: string };
+  rules: {
+    retention: string;
+    indexedAttributes: string[];
+    wakeClock: 'wall' | 'stream';
+    examplesDir?: string;
+  };
   api: { host: string; port: number; advertisedAddress?: string };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
   generator: { enabled: boolean; customers: number; eventsPerSecond: number; seed: number };

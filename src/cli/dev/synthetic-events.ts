@@ -25,7 +25,14 @@ const CITIES = [
 ] as const;
 const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu'];
 const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Xiu'];
-const ACTIONS = ['app_open', 'page_view', 'form_submit', 'wechat_follow', 'coupon_received', 'coupon_redeemed'];
+const ACTIONS = [
+  'app_open',
+  'page_view',
+  'form_submit',
+  'wechat_follow',
+  'coupon_received',
+  'coupon_redeemed',
+];
 const DAY = 86_400_000;
 
 /** mulberry32: small, fast and good enough for synthetic data. */
@@ -50,7 +57,12 @@ export class SyntheticInsuranceEvents {
   private readonly random: () => number;
   private sequence = 0;
   private readonly openClaims: Claim[] = [];
-  private readonly policies: { customerId: string; policyId: string; product: string; endDate: number }[] = [];
+  private readonly policies: {
+    customerId: string;
+    policyId: string;
+    product: string;
+    endDate: number;
+  }[] = [];
 
   constructor(
     private readonly customers: number,
@@ -93,7 +105,10 @@ export class SyntheticInsuranceEvents {
           startDate: endDate - 365 * DAY,
           endDate,
           premium: Math.round(800 + this.random() * 5000),
-          attrs: product === 'auto' ? { vehicleAge: Math.floor(this.random() * 12), plateCity: city } : { area: 60 + Math.floor(this.random() * 140) },
+          attrs:
+            product === 'auto'
+              ? { vehicleAge: Math.floor(this.random() * 12), plateCity: city }
+              : { area: 60 + Math.floor(this.random() * 140) },
         });
       }
     }
@@ -115,7 +130,10 @@ export class SyntheticInsuranceEvents {
       });
     }
     const customerId = this.customerId(Math.floor(this.random() * this.customers));
-    return this.event('behaviour', now, customerId, { action: this.pick(ACTIONS), props: { source: this.pick(['app', 'wechat']) } });
+    return this.event('behaviour', now, customerId, {
+      action: this.pick(ACTIONS),
+      props: { source: this.pick(['app', 'wechat']) },
+    });
   }
 
   /** A severe-weather alert for one of the cities. */
@@ -123,17 +141,29 @@ export class SyntheticInsuranceEvents {
     const [city] = this.pick(CITIES);
     return this.event('broadcast', now, undefined, {
       topic: 'weather_alert',
-      props: { city, level: this.pick(['orange', 'red']), kind: this.pick(['typhoon', 'rainstorm', 'hail']) },
+      props: {
+        city,
+        level: this.pick(['orange', 'red']),
+        kind: this.pick(['typhoon', 'rainstorm', 'hail']),
+      },
     });
   }
 
   private claimStep(now: number): SyntheticEvent {
-    const open = this.openClaims.length > 0 && this.random() < 0.6 ? this.openClaims.shift() : undefined;
+    const open =
+      this.openClaims.length > 0 && this.random() < 0.6 ? this.openClaims.shift() : undefined;
     if (open === undefined) {
       const customerId = this.customerId(Math.floor(this.random() * this.customers));
-      const claim: Claim = { customerId, claimId: `C${now.toString(36)}${this.sequence}`, status: 'reported' };
+      const claim: Claim = {
+        customerId,
+        claimId: `C${now.toString(36)}${this.sequence}`,
+        status: 'reported',
+      };
       this.openClaims.push(claim);
-      return this.event('claim.reported', now, customerId, { claimId: claim.claimId, amount: Math.round(500 + this.random() * 20_000) });
+      return this.event('claim.reported', now, customerId, {
+        claimId: claim.claimId,
+        amount: Math.round(500 + this.random() * 20_000),
+      });
     }
     if (open.status === 'reported') {
       open.status = 'assessed';
@@ -155,8 +185,19 @@ export class SyntheticInsuranceEvents {
     return items[Math.floor(this.random() * items.length)];
   }
 
-  private event(type: string, ts: number, customerId: string | undefined, fields: Record<string, unknown>): SyntheticEvent {
+  private event(
+    type: string,
+    ts: number,
+    customerId: string | undefined,
+    fields: Record<string, unknown>,
+  ): SyntheticEvent {
     this.sequence += 1;
-    return { type, id: `gen-${this.sequence}`, ts, ...(customerId === undefined ? {} : { customerId }), ...fields };
+    return {
+      type,
+      id: `gen-${this.sequence}`,
+      ts,
+      ...(customerId === undefined ? {} : { customerId }),
+      ...fields,
+    };
   }
 }

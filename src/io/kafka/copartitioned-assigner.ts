@@ -52,12 +52,24 @@ export function copartitionedAssigner(self: MemberInfo): PartitionAssigner {
           const info = decodeJson<MemberInfo>(metadata?.userData, { instanceId: member.memberId });
           return { memberId: member.memberId, info };
         });
-        infos.sort((a, b) => (a.info.instanceId < b.info.instanceId ? -1 : a.info.instanceId > b.info.instanceId ? 1 : a.memberId < b.memberId ? -1 : 1));
-        const plan = new Map<string, Record<string, number[]>>(infos.map((entry) => [entry.memberId, {}]));
+        infos.sort((a, b) =>
+          a.info.instanceId < b.info.instanceId
+            ? -1
+            : a.info.instanceId > b.info.instanceId
+              ? 1
+              : a.memberId < b.memberId
+                ? -1
+                : 1,
+        );
+        const plan = new Map<string, Record<string, number[]>>(
+          infos.map((entry) => [entry.memberId, {}]),
+        );
         const owners: Record<number, string> = {};
         const instances: Record<number, string> = {};
         for (const topic of topics) {
-          const partitions = cluster.findTopicPartitionMetadata(topic).map((metadata) => metadata.partitionId);
+          const partitions = cluster
+            .findTopicPartitionMetadata(topic)
+            .map((metadata) => metadata.partitionId);
           for (const partition of partitions) {
             const owner = infos[partition % infos.length];
             const assignment = plan.get(owner.memberId) as Record<string, number[]>;
@@ -79,7 +91,11 @@ export function copartitionedAssigner(self: MemberInfo): PartitionAssigner {
       protocol({ topics }) {
         return {
           name: COPARTITIONED_ASSIGNER,
-          metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: encodeJson(self) }),
+          metadata: AssignerProtocol.MemberMetadata.encode({
+            version: 1,
+            topics,
+            userData: encodeJson(self),
+          }),
         };
       },
     };

@@ -6,7 +6,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, logCreator } from 'kafkajs';
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
-export type KafkaLogSink = (level: KafkaLogLevel, message: string, fields: Record<string, unknown>) => void;
+export type KafkaLogSink = (
+  level: KafkaLogLevel,
+  message: string,
+  fields: Record<string, unknown>,
+) => void;
 
 export interface KafkaClientOptions {
   brokers: string[];

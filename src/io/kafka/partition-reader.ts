@@ -48,7 +48,10 @@ export function toHeaders(headers: IHeaders | undefined): Record<string, string>
 
 export class PartitionReader {
   private readonly waiters = new Map<string, Waiter>();
-  private readonly followers = new Map<string, (records: ReadRecord[], partition: number) => Promise<void> | void>();
+  private readonly followers = new Map<
+    string,
+    (records: ReadRecord[], partition: number) => Promise<void> | void
+  >();
   private readonly idleMs: number;
 
   private constructor(
@@ -106,7 +109,9 @@ export class PartitionReader {
       for (;;) {
         const batch = waiter.queue.shift();
         if (batch !== undefined) {
-          const inRange = batch.filter((record) => record.offset >= position && record.offset < end);
+          const inRange = batch.filter(
+            (record) => record.offset >= position && record.offset < end,
+          );
           if (inRange.length > 0) {
             position = inRange[inRange.length - 1].offset + 1;
             yield inRange;
@@ -130,7 +135,11 @@ export class PartitionReader {
   }
 
   /** Keeps delivering every new record of the topic's partitions (after they were read to the end). */
-  follow(topic: string, partitions: readonly number[], handler: (records: ReadRecord[], partition: number) => Promise<void> | void): void {
+  follow(
+    topic: string,
+    partitions: readonly number[],
+    handler: (records: ReadRecord[], partition: number) => Promise<void> | void,
+  ): void {
     this.followers.set(topic, handler);
     this.consumer.resume([{ topic, partitions: [...partitions] }]);
   }

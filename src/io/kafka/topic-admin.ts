@@ -14,7 +14,10 @@ export interface TopicRequirement {
 }
 
 /** Partition counts of existing topics; topics that do not exist are absent from the map. */
-export async function partitionCounts(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+export async function partitionCounts(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<Map<string, number>> {
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((topic) => existing.has(topic));
   const counts = new Map<string, number>();
@@ -25,7 +28,10 @@ export async function partitionCounts(admin: Admin, topics: readonly string[]): 
 }
 
 /** Creates the missing topics; throws TS_IO_TOPIC_PARTITIONS naming a topic whose count is wrong. */
-export async function ensureTopics(admin: Admin, requirements: readonly TopicRequirement[]): Promise<void> {
+export async function ensureTopics(
+  admin: Admin,
+  requirements: readonly TopicRequirement[],
+): Promise<void> {
   const counts = await partitionCounts(
     admin,
     requirements.map((requirement) => requirement.topic),

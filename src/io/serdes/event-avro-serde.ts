@@ -39,9 +39,11 @@ function toCanonical(value: unknown): unknown {
 
 /** Maps (attrs, props) keep their null values: a null attribute removes it (contract, section 1). */
 function toPlain(value: object): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item !== null && typeof item === 'object' ? toPlain(item) : item));
+  if (Array.isArray(value))
+    return value.map((item) => (item !== null && typeof item === 'object' ? toPlain(item) : item));
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) out[key] = field !== null && typeof field === 'object' ? toPlain(field) : field;
+  for (const [key, field] of Object.entries(value))
+    out[key] = field !== null && typeof field === 'object' ? toPlain(field) : field;
   return out;
 }
 
@@ -52,7 +54,9 @@ export function eventAvroSerde(serdes: AvroSerdes): Serde<unknown> {
     if (writer === undefined) {
       const record = EVENT_RECORDS[type];
       if (record === undefined) {
-        throw new EncodeFailedError(`event type ${JSON.stringify(type)} has no Avro record; known: ${Object.keys(EVENT_RECORDS).join(', ')}`);
+        throw new EncodeFailedError(
+          `event type ${JSON.stringify(type)} has no Avro record; known: ${Object.keys(EVENT_RECORDS).join(', ')}`,
+        );
       }
       writer = serdes.serializer<unknown>(record);
       writers.set(type, writer);
@@ -62,7 +66,8 @@ export function eventAvroSerde(serdes: AvroSerdes): Serde<unknown> {
   return {
     serialize(value) {
       const type = (value as { type?: unknown } | null)?.type;
-      if (typeof type !== 'string') throw new EncodeFailedError('an event needs a string type to be written as Avro');
+      if (typeof type !== 'string')
+        throw new EncodeFailedError('an event needs a string type to be written as Avro');
       return writerFor(type)(value);
     },
     deserialize(bytes) {

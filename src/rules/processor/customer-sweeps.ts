@@ -43,7 +43,13 @@ export class BackfillJob implements EngineJob {
     for (const key of keys) {
       const state = this.customers.get(key);
       if (state === undefined) continue;
-      const out = onRulesChanged(state, this.before, this.processor.rules, this.changedIds, this.at);
+      const out = onRulesChanged(
+        state,
+        this.before,
+        this.processor.rules,
+        this.changedIds,
+        this.at,
+      );
       this.processor.visitForRuleChange(
         state,
         out.transitions,

@@ -193,7 +193,15 @@ export class RuleEngineProcessor {
     if (touchesSegments || triggerDeleted || reindex) {
       const changed = touchesSegments || triggerDeleted ? [id] : [];
       this.context.runInBackground(
-        new BackfillJob(this, this.customers, before, changed, at, reindex, this.options.sweepChunk),
+        new BackfillJob(
+          this,
+          this.customers,
+          before,
+          changed,
+          at,
+          reindex,
+          this.options.sweepChunk,
+        ),
       );
     }
   }
@@ -296,7 +304,8 @@ export class RuleEngineProcessor {
     this.customers.put(state.customerId, state);
     const wake = nextWake(state, now, this.ruleSet);
     const clock = this.options.wakeClock ?? 'stream';
-    if (Number.isFinite(wake)) this.context.timers.schedule(state.customerId, wake, { name: WAKE, clock });
+    if (Number.isFinite(wake))
+      this.context.timers.schedule(state.customerId, wake, { name: WAKE, clock });
     else this.context.timers.cancel(state.customerId, { name: WAKE, clock });
   }
 

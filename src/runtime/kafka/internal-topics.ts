@@ -31,7 +31,8 @@ export function planTopics(
   const internalTopics = new Set(topology.definition.repartitionTopics);
   const broadcastSources = new Set<string>();
   for (const node of topology.definition.nodes.values()) {
-    if (node.kind === 'source' && node.delivery === 'broadcast') for (const topic of node.topics) broadcastSources.add(topic);
+    if (node.kind === 'source' && node.delivery === 'broadcast')
+      for (const topic of node.topics) broadcastSources.add(topic);
   }
   const resolve = (topic: string, internal: boolean): string => {
     if (internal || internalTopics.has(topic)) return `${applicationId}-${topic}`;
@@ -51,15 +52,23 @@ export function planTopics(
       if (internalTopics.has(topic)) return [topic, repartitionCounts.get(topic)] as const;
       const count = external.get(topic);
       if (count === undefined) {
-        throw new RuntimeError('TS_RUNTIME_MISSING_TOPIC', `input topic ${topic} does not exist; create it before starting`, {
-          details: { topic },
-        });
+        throw new RuntimeError(
+          'TS_RUNTIME_MISSING_TOPIC',
+          `input topic ${topic} does not exist; create it before starting`,
+          {
+            details: { topic },
+          },
+        );
       }
       return [topic, count] as const;
     });
-    const known = counts.filter(([, count]) => count !== undefined).map(([, count]) => count as number);
+    const known = counts
+      .filter(([, count]) => count !== undefined)
+      .map(([, count]) => count as number);
     const distinctExternal = new Set(
-      counts.filter(([topic, count]) => !internalTopics.has(topic) && count !== undefined).map(([, count]) => count),
+      counts
+        .filter(([topic, count]) => !internalTopics.has(topic) && count !== undefined)
+        .map(([, count]) => count),
     );
     if (distinctExternal.size > 1) {
       throw new RuntimeError(
@@ -72,13 +81,15 @@ export function planTopics(
     tasks.set(sub.id, count);
     for (const sinkName of sub.sinks) {
       const sink = topology.node(sinkName);
-      if (sink.kind === 'sink' && sink.internal) repartitionCounts.set(sink.topic, repartitionCounts.get(sink.topic) ?? count);
+      if (sink.kind === 'sink' && sink.internal)
+        repartitionCounts.set(sink.topic, repartitionCounts.get(sink.topic) ?? count);
     }
   }
   // A repartition topic read by a sub-topology with external inputs takes their count.
   for (const topic of internalTopics) {
     const reader = topology.subTopologyOf(topic);
-    if (reader !== undefined) repartitionCounts.set(topic, tasks.get(reader.id) ?? repartitionCounts.get(topic) ?? 1);
+    if (reader !== undefined)
+      repartitionCounts.set(topic, tasks.get(reader.id) ?? repartitionCounts.get(topic) ?? 1);
   }
 
   const requirements: TopicRequirement[] = [];
@@ -90,9 +101,17 @@ export function planTopics(
     for (const store of [timerStore.name, ...sub.stores]) {
       const spec = store === timerStore.name ? timerStore : topology.store(store);
       if (spec.changelog === false) continue;
-      requirements.push({ topic: changelogTopic(applicationId, store), partitions: count, compact: true });
+      requirements.push({
+        topic: changelogTopic(applicationId, store),
+        partitions: count,
+        compact: true,
+      });
       if (spec.ttl !== undefined) {
-        requirements.push({ topic: changelogTopic(applicationId, `${store}.ttl-index`), partitions: count, compact: true });
+        requirements.push({
+          topic: changelogTopic(applicationId, `${store}.ttl-index`),
+          partitions: count,
+          compact: true,
+        });
       }
     }
     for (const topic of sub.sourceTopics) {

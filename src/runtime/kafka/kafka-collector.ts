@@ -31,8 +31,14 @@ export class KafkaCollector implements RecordCollector {
 
   send(record: ProducedRecord): undefined {
     this.push(record.topic, {
-      key: record.key === null ? null : Buffer.from(record.key.buffer, record.key.byteOffset, record.key.byteLength),
-      value: record.value === null ? null : Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength),
+      key:
+        record.key === null
+          ? null
+          : Buffer.from(record.key.buffer, record.key.byteOffset, record.key.byteLength),
+      value:
+        record.value === null
+          ? null
+          : Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength),
       partition: record.partition,
       timestamp: String(record.timestamp),
       headers: record.headers === undefined ? undefined : { ...record.headers },

@@ -16,8 +16,23 @@
  *  - Wall-clock timers fire on an interval, with or without records arriving.
  */
 import { AssignerProtocol } from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
-import { copartitionedAssigner, decodeAssignmentInfo, ensureTopics, partitionCounts, PartitionReader, toHeaders } from '../../io/index.js';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  Producer,
+  RecordMetadata,
+  TopicMessages,
+} from 'kafkajs';
+import {
+  copartitionedAssigner,
+  decodeAssignmentInfo,
+  ensureTopics,
+  partitionCounts,
+  PartitionReader,
+  toHeaders,
+} from '../../io/index.js';
 import type { AssignmentInfo } from '../../io/index.js';
 import type { StoreSpec } from '../../state/index.js';
 import type { Topology } from '../../topology/index.js';
@@ -63,7 +78,13 @@ export interface KafkaStreamsOptions {
   onRestoreProgress?(progress: RestoreProgress): void;
   onCommit?(info: { records: number; offsets: number; ms: number }): void;
   onRebalance?(info: { assigned: string[]; revoked: string[] }): void;
-  onDeadLetter?(letter: { code: string; topic: string; partition: number; offset: number; message: string }): void;
+  onDeadLetter?(letter: {
+    code: string;
+    topic: string;
+    partition: number;
+    offset: number;
+    message: string;
+  }): void;
   onBatchProcessed?(info: { taskId: string; records: number; ms: number }): void;
   /**
    * Readies a fetched batch for synchronous decoding, once per batch (Avro: fetch the schemas of
@@ -81,7 +102,11 @@ export interface TaskStatus {
   deadLetters: number;
 }
 
-const silentLogger: RuntimeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silentLogger: RuntimeLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export class KafkaStreams {
   private currentState: RuntimeState = 'created';
@@ -109,7 +134,12 @@ export class KafkaStreams {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
     this.collector = new KafkaCollector(options.deadLetterTopic, options.onDeadLetter);
-    this.timerStore = { name: TIMER_STORE, backend: 'leveldb', valueSerde: bytesSerde, changelog: true };
+    this.timerStore = {
+      name: TIMER_STORE,
+      backend: 'leveldb',
+      valueSerde: bytesSerde,
+      changelog: true,
+    };
   }
 
   get state(): RuntimeState {
@@ -135,16 +165,34 @@ export class KafkaStreams {
    * Consumer lag of the whole group per input topic-partition: log-end offset minus committed
    * offset (what ops watch). Reads the broker; call it on an interval, not per record.
    */
-  async consumerLag(): Promise<{ topic: string; partition: number; lag: number; end: number; committed: number }[]> {
-    const lags: { topic: string; partition: number; lag: number; end: number; committed: number }[] = [];
-    const committed = await this.admin.fetchOffsets({ groupId: this.options.applicationId, topics: this.plan.subscriptions });
+  async consumerLag(): Promise<
+    { topic: string; partition: number; lag: number; end: number; committed: number }[]
+  > {
+    const lags: {
+      topic: string;
+      partition: number;
+      lag: number;
+      end: number;
+      committed: number;
+    }[] = [];
+    const committed = await this.admin.fetchOffsets({
+      groupId: this.options.applicationId,
+      topics: this.plan.subscriptions,
+    });
     for (const { topic, partitions } of committed) {
       const ends = await this.admin.fetchTopicOffsets(topic);
       for (const end of ends) {
         const done = partitions.find((entry) => entry.partition === end.partition);
-        const offset = done === undefined || Number(done.offset) < 0 ? Number(end.low) : Number(done.offset);
+        const offset =
+          done === undefined || Number(done.offset) < 0 ? Number(end.low) : Number(done.offset);
         const high = Number(end.high);
-        lags.push({ topic, partition: end.partition, lag: Math.max(0, high - offset), end: high, committed: offset });
+        lags.push({
+          topic,
+          partition: end.partition,
+          lag: Math.max(0, high - offset),
+          end: high,
+          committed: offset,
+        });
       }
     }
     return lags;
@@ -165,7 +213,11 @@ export class KafkaStreams {
   }
 
   async start(): Promise<void> {
-    if (this.currentState !== 'created') throw new RuntimeError('TS_RUNTIME_STATE', `cannot start a runtime that is ${this.currentState}`);
+    if (this.currentState !== 'created')
+      throw new RuntimeError(
+        'TS_RUNTIME_STATE',
+        `cannot start a runtime that is ${this.currentState}`,
+      );
     this.currentState = 'starting';
     const { kafka, applicationId, topology } = this.options;
     try {
@@ -174,14 +226,19 @@ export class KafkaStreams {
       const inputs = topology
         .sourceTopics()
         .filter((topic) => !topology.definition.repartitionTopics.includes(topic));
-      const counts = await partitionCounts(this.admin, [...inputs, ...topology.globalTables.map((table) => table.topic)]);
+      const counts = await partitionCounts(this.admin, [
+        ...inputs,
+        ...topology.globalTables.map((table) => table.topic),
+      ]);
       this.plan = planTopics(topology, applicationId, counts, this.timerStore);
       await ensureTopics(this.admin, [
         ...this.plan.requirements,
         { topic: this.options.deadLetterTopic, partitions: 1 },
       ]);
       await this.startGlobals(counts);
-      const changelogs = this.plan.requirements.filter((r) => r.topic.endsWith('-changelog')).map((r) => r.topic);
+      const changelogs = this.plan.requirements
+        .filter((r) => r.topic.endsWith('-changelog'))
+        .map((r) => r.topic);
       if (changelogs.length > 0) {
         this.restoreReader = await PartitionReader.start(kafka, {
           groupId: `${applicationId}-restore-${this.options.instanceId}`,
@@ -190,11 +247,18 @@ export class KafkaStreams {
       }
       this.producer =
         this.guarantee === 'exactly_once'
-          ? kafka.producer({ transactionalId: `${applicationId}-${this.options.instanceId}`, maxInFlightRequests: 1, idempotent: true })
+          ? kafka.producer({
+              transactionalId: `${applicationId}-${this.options.instanceId}`,
+              maxInFlightRequests: 1,
+              idempotent: true,
+            })
           : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
       await this.startConsumer();
-      this.wallTimer = setInterval(() => void this.punctuate(), this.options.wallClockIntervalMs ?? 1_000);
+      this.wallTimer = setInterval(
+        () => void this.punctuate(),
+        this.options.wallClockIntervalMs ?? 1_000,
+      );
       this.currentState = 'running';
     } catch (error) {
       this.currentState = 'failed';
@@ -216,13 +280,18 @@ export class KafkaStreams {
   private async startGlobals(counts: Map<string, number>): Promise<void> {
     const { kafka, applicationId, topology } = this.options;
     this.globals = await GlobalStateHost.open(topology, undefined, (table, record, error) => {
-      this.logger.warn({ table, topic: record.topic, offset: record.offset, error: errorMessage(error) }, 'global table record skipped');
+      this.logger.warn(
+        { table, topic: record.topic, offset: record.offset, error: errorMessage(error) },
+        'global table record skipped',
+      );
     });
     const tables = topology.globalTables;
     if (tables.length === 0) return;
     await ensureTopics(
       this.admin,
-      tables.filter((table) => !counts.has(table.topic)).map((table) => ({ topic: table.topic, partitions: 1, compact: true })),
+      tables
+        .filter((table) => !counts.has(table.topic))
+        .map((table) => ({ topic: table.topic, partitions: 1, compact: true })),
     );
     this.globalReader = await PartitionReader.start(kafka, {
       groupId: `${applicationId}-global-${this.options.instanceId}`,
@@ -233,13 +302,18 @@ export class KafkaStreams {
       const all = Array.from({ length: partitions }, (_, partition) => partition);
       for (const partition of all) {
         for await (const batch of this.globalReader.read(table.topic, partition, 0)) {
-          for (const record of batch) this.globals.apply(table.name, { topic: table.topic, partition, ...record });
+          for (const record of batch)
+            this.globals.apply(table.name, { topic: table.topic, partition, ...record });
         }
       }
       this.globalReader.follow(table.topic, all, (records, partition) =>
         this.queue.run(async () => {
           for (const record of records) {
-            const change = this.globals.apply(table.name, { topic: table.topic, partition, ...record });
+            const change = this.globals.apply(table.name, {
+              topic: table.topic,
+              partition,
+              ...record,
+            });
             if (change === undefined) continue;
             for (const host of this.hosts.values()) {
               // A global record takes effect from its timestamp on, so it moves stream time as any record does.
@@ -274,7 +348,8 @@ export class KafkaStreams {
       this.logger.error({ error: String(event.payload.error) }, 'consumer crashed');
     });
     await this.consumer.connect();
-    for (const topic of this.plan.subscriptions) await this.consumer.subscribe({ topic, fromBeginning: true });
+    for (const topic of this.plan.subscriptions)
+      await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -291,7 +366,8 @@ export class KafkaStreams {
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
       const source = this.plan.sourceOf.get(topic);
       if (source === undefined || source.fanOutOf !== undefined) continue;
-      for (const partition of partitions) wanted.add(formatTaskId({ subTopology: source.subTopology, partition }));
+      for (const partition of partitions)
+        wanted.add(formatTaskId({ subTopology: source.subTopology, partition }));
     }
     const revoked = [...this.opening.keys()].filter((taskId) => !wanted.has(taskId));
     const assigned = [...wanted].filter((taskId) => !this.opening.has(taskId));
@@ -316,7 +392,10 @@ export class KafkaStreams {
         }
       }
     } catch (error) {
-      this.logger.warn({ error: errorMessage(error) }, 'cannot read partition owners from the group');
+      this.logger.warn(
+        { error: errorMessage(error) },
+        'cannot read partition owners from the group',
+      );
     }
   }
 
@@ -364,11 +443,17 @@ export class KafkaStreams {
     return this.queue.run(async () => {
       if (this.opening.get(taskId) === undefined) {
         await host.close({ commit: false });
-        throw new RuntimeError('TS_RUNTIME_TASK_REVOKED', `task ${taskId} was revoked while it restored`);
+        throw new RuntimeError(
+          'TS_RUNTIME_TASK_REVOKED',
+          `task ${taskId} was revoked while it restored`,
+        );
       }
       await host.initialize();
       this.hosts.set(taskId, host);
-      this.logger.info({ taskId, restored: host.restored, ms: this.clock() - started }, 'task restored');
+      this.logger.info(
+        { taskId, restored: host.restored, ms: this.clock() - started },
+        'task restored',
+      );
       return host;
     });
   }
@@ -376,7 +461,11 @@ export class KafkaStreams {
   private async *readChangelog(topic: string, partition: number, fromOffset: number) {
     if (this.restoreReader === undefined) return;
     for await (const batch of this.restoreReader.read(topic, partition, fromOffset)) {
-      yield batch.map((record) => ({ key: record.key === null ? '' : record.key.toString('utf8'), value: record.value, offset: record.offset }));
+      yield batch.map((record) => ({
+        key: record.key === null ? '' : record.key.toString('utf8'),
+        value: record.value,
+        offset: record.offset,
+      }));
     }
   }
 
@@ -391,7 +480,8 @@ export class KafkaStreams {
   }
 
   private partitionsFor(topic: string): number {
-    for (const requirement of this.plan.requirements) if (requirement.topic === topic) return requirement.partitions;
+    for (const requirement of this.plan.requirements)
+      if (requirement.topic === topic) return requirement.partitions;
     const source = this.plan.sourceOf.get(topic);
     if (source !== undefined) return this.plan.tasks.get(source.subTopology) ?? 1;
     return Math.max(1, ...this.plan.tasks.values());
@@ -407,7 +497,10 @@ export class KafkaStreams {
     // Waited for outside the queue: the task's last opening step runs on the queue.
     const host =
       source.fanOutOf === undefined
-        ? await this.awaitTask(formatTaskId({ subTopology: source.subTopology, partition: batch.partition }), payload)
+        ? await this.awaitTask(
+            formatTaskId({ subTopology: source.subTopology, partition: batch.partition }),
+            payload,
+          )
         : undefined;
     if (host !== undefined && this.options.prepareBatch !== undefined) {
       await this.options.prepareBatch(batch.messages.map((message) => message.value));
@@ -428,7 +521,11 @@ export class KafkaStreams {
         const started = performance.now();
         await processBatch(host, records);
         await this.settle(host);
-        this.options.onBatchProcessed?.({ taskId: host.task.taskId, records: records.length, ms: performance.now() - started });
+        this.options.onBatchProcessed?.({
+          taskId: host.task.taskId,
+          records: records.length,
+          ms: performance.now() - started,
+        });
       }
       const next = String(Number(batch.lastOffset()) + 1);
       await this.commit(new Map([[batch.topic, [{ partition: batch.partition, offset: next }]]]));
@@ -445,7 +542,10 @@ export class KafkaStreams {
       done = true;
     });
     while (!done) {
-      await Promise.race([opening.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      await Promise.race([
+        opening.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 1_000)),
+      ]);
       if (!done) await payload.heartbeat();
     }
     return opening;
@@ -485,14 +585,18 @@ export class KafkaStreams {
         }
         await this.commit(new Map());
       })
-      .catch((error: unknown) => this.logger.error({ error: errorMessage(error) }, 'wall-clock punctuation failed'));
+      .catch((error: unknown) =>
+        this.logger.error({ error: errorMessage(error) }, 'wall-clock punctuation failed'),
+      );
   }
 
   /**
    * Flushes every task's stores (their changelog records join the outputs), then sends everything
    * with the consumed offsets: one transaction under exactly-once.
    */
-  private async commit(offsets: Map<string, { partition: number; offset: string }[]>): Promise<void> {
+  private async commit(
+    offsets: Map<string, { partition: number; offset: string }[]>,
+  ): Promise<void> {
     const started = this.clock();
     for (const host of this.hosts.values()) await host.state.flush();
     const records = this.collector.size;
@@ -505,7 +609,8 @@ export class KafkaStreams {
         const transaction = await this.producer.transaction();
         try {
           if (topicMessages.length > 0) written = await transaction.sendBatch({ topicMessages });
-          if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: this.options.applicationId, topics });
+          if (topics.length > 0)
+            await transaction.sendOffsets({ consumerGroupId: this.options.applicationId, topics });
           await transaction.commit();
         } catch (error) {
           await transaction.abort().catch(() => undefined);
@@ -513,15 +618,24 @@ export class KafkaStreams {
         }
       } else {
         if (topicMessages.length > 0) written = await this.producer.sendBatch({ topicMessages });
-        if (topics.length > 0) await this.consumer.commitOffsets(topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))));
+        if (topics.length > 0)
+          await this.consumer.commitOffsets(
+            topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+          );
       }
     } catch (error) {
       this.logger.error({ error: errorMessage(error), records }, 'commit failed');
-      throw new RuntimeError('TS_RUNTIME_COMMIT_FAILED', `commit of ${records} records failed: ${errorMessage(error)}`, { cause: error, retryable: true });
+      throw new RuntimeError(
+        'TS_RUNTIME_COMMIT_FAILED',
+        `commit of ${records} records failed: ${errorMessage(error)}`,
+        { cause: error, retryable: true },
+      );
     }
     this.noteChangelogOffsets(topicMessages, written);
     // At-least-once may checkpoint after every commit: a crash replays inputs, never loses state.
-    if (this.guarantee === 'at_least_once') for (const host of this.hosts.values()) await host.state.writeCheckpoint(host.checkpointOffsets());
+    if (this.guarantee === 'at_least_once')
+      for (const host of this.hosts.values())
+        await host.state.writeCheckpoint(host.checkpointOffsets());
     this.options.onCommit?.({ records, offsets: topics.length, ms: this.clock() - started });
   }
 
@@ -530,7 +644,10 @@ export class KafkaStreams {
    * clean close writes to the checkpoint: the broker answers with the first offset of each
    * partition's batch, and the batch holds as many records as were sent there.
    */
-  private noteChangelogOffsets(sent: readonly TopicMessages[], written: readonly RecordMetadata[]): void {
+  private noteChangelogOffsets(
+    sent: readonly TopicMessages[],
+    written: readonly RecordMetadata[],
+  ): void {
     if (written.length === 0) return;
     const counts = new Map<string, number>();
     for (const { topic, messages } of sent) {
@@ -543,11 +660,16 @@ export class KafkaStreams {
     for (const metadata of written) {
       const count = counts.get(`${metadata.topicName}/${metadata.partition}`);
       if (count === undefined || metadata.baseOffset === undefined) continue;
-      last.set(`${metadata.topicName}/${metadata.partition}`, Number(metadata.baseOffset) + count - 1);
+      last.set(
+        `${metadata.topicName}/${metadata.partition}`,
+        Number(metadata.baseOffset) + count - 1,
+      );
     }
     for (const host of this.hosts.values()) {
       for (const store of host.state.changelogStores()) {
-        const offset = last.get(`${changelogTopic(this.options.applicationId, store)}/${host.task.partition}`);
+        const offset = last.get(
+          `${changelogTopic(this.options.applicationId, store)}/${host.task.partition}`,
+        );
         if (offset !== undefined) host.changelogOffsets[store] = offset;
       }
     }
@@ -557,8 +679,10 @@ export class KafkaStreams {
     if (this.wallTimer !== undefined) clearInterval(this.wallTimer);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.queue.run(async () => {
-      if (clean && this.currentState !== 'failed') await this.commit(new Map()).catch(() => undefined);
-      for (const taskId of [...this.opening.keys()]) await this.closeTask(taskId, clean).catch(() => undefined);
+      if (clean && this.currentState !== 'failed')
+        await this.commit(new Map()).catch(() => undefined);
+      for (const taskId of [...this.opening.keys()])
+        await this.closeTask(taskId, clean).catch(() => undefined);
     });
     await this.globalReader?.stop().catch(() => undefined);
     await this.restoreReader?.stop().catch(() => undefined);
