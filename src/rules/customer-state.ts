@@ -47,7 +47,7 @@ export interface CustomerState {
   segments: Set<string>;
   /** Ordered by `due`, then by when they were recorded. */
   pending: PendingFiring[];
-  /** Per trigger, the `at` of the firings written, ascending, kept for the retention (or a longer cap `per`). */
+  /** Per trigger, the `at` of every firing written, ascending, kept until the trigger is deleted. */
   firings: Map<string, number[]>;
 }
 

@@ -14,24 +14,17 @@ function schedule(state: CustomerState, firing: PendingFiring): void {
 
 /**
  * Whether `max` firings are already written with `at` in (at - per, at]; if not, records this one.
- * Every trigger's firings are recorded (kept for the longer of its `per` and the retention), so a
- * cap added later by a replace counts the firings written before it.
+ * Every trigger's firings are kept for as long as the trigger exists (the contract keeps all state
+ * but behaviour until deleted), so a cap added or lengthened by a replace counts every firing
+ * written before it. Deleting the trigger drops them.
  */
-function capped(
-  state: CustomerState,
-  trigger: CompiledTrigger,
-  at: number,
-  retentionMs: number,
-): boolean {
+function capped(state: CustomerState, trigger: CompiledTrigger, at: number): boolean {
   const cap = trigger.cap;
   let times = state.firings.get(trigger.id);
   if (times === undefined) {
     times = [];
     state.firings.set(trigger.id, times);
   }
-  const keepAfter = at - Math.max(cap?.perMs ?? 0, retentionMs);
-  const stale = upperBound(times, keepAfter);
-  if (stale > 0) times.splice(0, stale);
   if (cap !== undefined) {
     const inWindow = upperBound(times, at) - upperBound(times, at - cap.perMs);
     if (inWindow >= cap.max) return true;
@@ -66,7 +59,7 @@ export function fire(
       continue;
     }
     if (trigger.test !== undefined && !trigger.test(state, at)) continue;
-    if (capped(state, trigger, at, ruleSet.retentionMs)) continue;
+    if (capped(state, trigger, at)) continue;
     touches.push({
       at,
       trigger: trigger.id,

@@ -35,7 +35,7 @@ export type {
   RuleSetOptions,
   SegmentIndex,
 } from './rule-set.js';
-export { advanceTo, applyRecord, onRulesChanged } from './phases.js';
+export { advanceTo, applyRecord, onRulesChanged, transitionOccurrences } from './phases.js';
 export { fire, onBroadcast } from './fire.js';
 export { catchUp } from './catch-up.js';
 export type { CatchUp } from './catch-up.js';

@@ -31,6 +31,24 @@ function collectTransitionTriggers(
 }
 
 /**
+ * The enter/exit occurrences of transitions under `ruleSet`: for an instant whose triggers fire
+ * after its record, where that record may have changed the triggers in force.
+ */
+export function transitionOccurrences(
+  transitions: readonly Transition[],
+  ruleSet: RuleSet,
+): Occurrence[] {
+  const out: Occurrence[] = [];
+  for (const transition of transitions) {
+    const triggers = (
+      transition.change === 'enter' ? ruleSet.triggersOnEnter : ruleSet.triggersOnExit
+    ).get(transition.segment);
+    collectTransitionTriggers(triggers, transition, out);
+  }
+  return out;
+}
+
+/**
  * Evaluates the marked segments in dependency order at `at`, marking the dependents of every
  * segment whose membership changed (they always come later), and clears the marks.
  */

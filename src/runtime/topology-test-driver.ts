@@ -188,9 +188,7 @@ export class TopologyTestDriver {
         }
       }
     }
-    await this.settle();
-    for (const host of this.hosts.values()) host.task.inputProcessed();
-    await this.drainInternalTopics();
+    await this.finishInput();
     for (const host of this.hosts.values()) if (host.state.needsFlush) await host.state.flush();
     this.sinceCommit += 1;
     if (this.sinceCommit >= (this.options.commitEvery ?? 1)) await this.commit();
@@ -243,9 +241,17 @@ export class TopologyTestDriver {
   /** Moves stream time forward with no record, as a `clock` event does. */
   async advanceStreamTime(timestamp: number): Promise<void> {
     await this.advanceAll(timestamp);
+    await this.finishInput();
+  }
+
+  /**
+   * Everything that follows one input before the next may come: its repartitioned records and
+   * background jobs, then the end-of-input hook on every task (which may queue more work, run too).
+   */
+  private async finishInput(): Promise<void> {
     await this.settle();
     for (const host of this.hosts.values()) host.task.inputProcessed();
-    await this.drainInternalTopics();
+    await this.settle();
   }
 
   currentStreamTime(): number {

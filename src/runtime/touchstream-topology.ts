@@ -34,6 +34,7 @@ export const DEFAULT_TOPICS: TouchstreamTopics = {
 export const STORES = {
   customers: 'customers',
   broadcastIndex: 'broadcast-index',
+  ruleEngineMeta: 'rule-engine-meta',
   rules: 'rules',
 } as const;
 
@@ -70,6 +71,7 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
   builder.globalTable(topics.rules, { storeName: STORES.rules });
   builder.addStore({ name: STORES.customers, valueSerde: customerStateSerde });
   builder.addStore({ name: STORES.broadcastIndex, valueSerde: bytesSerde });
+  builder.addStore({ name: STORES.ruleEngineMeta, valueSerde: jsonSerde });
   const events = builder.stream<string, unknown>(topics.events, {
     valueSerde: eventSerde,
     name: 'customer-events',
@@ -89,7 +91,11 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
   const engine = events.merge(broadcasts, { name: 'all-events' }).process(
     () =>
       new RuleEngineProcessor({
-        stores: { customers: STORES.customers, broadcastIndex: STORES.broadcastIndex },
+        stores: {
+          customers: STORES.customers,
+          broadcastIndex: STORES.broadcastIndex,
+          meta: STORES.ruleEngineMeta,
+        },
         outputs,
         rulesTable: STORES.rules,
         retentionMs: options.retentionMs,
@@ -100,7 +106,7 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
         onTransitions: options.onTransitions,
         onTouches: options.onTouches,
       }),
-    [STORES.customers, STORES.broadcastIndex],
+    [STORES.customers, STORES.broadcastIndex, STORES.ruleEngineMeta],
     { name: RULE_ENGINE_NODE, globalTables: [STORES.rules] },
   );
   engine.to(topics.transitions, {

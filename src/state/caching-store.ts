@@ -37,8 +37,9 @@ import {
   prefixRange,
 } from './key-order.js';
 import { LruCache } from './lru-cache.js';
-import { TOMBSTONE, mergedScan } from './merged-scan.js';
-import type { DirtyEntry } from './merged-scan.js';
+import { SnapshotCursor, TOMBSTONE, mergedScan } from './merged-scan.js';
+import type { DirtyEntry, PendingCursor } from './merged-scan.js';
+import { TreeCursor } from './tree-cursor.js';
 import type {
   Bytes,
   Entry,
@@ -51,6 +52,8 @@ import type {
 } from './types.js';
 
 const ABSENT: unique symbol = Symbol('absent');
+/** Scans filter the dirty map until they have looked at this many times its size. */
+const SNAPSHOT_WORK_FACTOR = 4;
 
 export interface CachingStoreOptions<V> {
   serde: Serde<V>;
@@ -72,6 +75,8 @@ export class CachingStore<V> implements KeyValueStore<V> {
   private dirtyOrder: BPlusTree<DirtyEntry<V>> | null = null;
   /** Keys made dirty since `dirtyOrder` was last brought up to date (only while it exists). */
   private unordered: string[] = [];
+  /** Dirty entries looked at by scans since the flush that did not use `dirtyOrder`. */
+  private snapshotWork = 0;
   /** The batch a running flush is writing; still visible to reads until it has landed. */
   private flushing: Map<string, DirtyEntry<V>> | null = null;
   private readonly clean: LruCache<V | typeof ABSENT>;
@@ -252,7 +257,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
       existing.timestamp = timestamp;
       return;
     }
-    const entry: DirtyEntry<V> = { value, timestamp };
+    const entry: DirtyEntry<V> = { key, value, timestamp };
     this.dirty.set(key, entry);
     if (this.dirtyOrder !== null) this.unordered.push(key);
     if (this.dirty.size > this.maxEntries && !this.earlyFlushQueued) {
@@ -269,13 +274,12 @@ export class CachingStore<V> implements KeyValueStore<V> {
     if (batch.size === 0) return;
     if (this.inner.status !== 'open')
       throw new StoreNotOpenError(this.name, this.inner.status, 'flush');
-    const keys = sortKeys(Array.from(batch.keys()));
-    const ops = new Array<WriteOp>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const entry = batch.get(key) as DirtyEntry<V>;
-      const value = entry.value === TOMBSTONE ? null : this.serialize(key, entry.value);
-      ops[i] = { key, value, timestamp: entry.timestamp };
+    const entries = sortEntries(Array.from(batch.values()));
+    const ops = new Array<WriteOp>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const value = entry.value === TOMBSTONE ? null : this.serialize(entry.key, entry.value);
+      ops[i] = { key: entry.key, value, timestamp: entry.timestamp };
     }
     this.dirty = new Map<string, DirtyEntry<V>>();
     this.dropOrder();
@@ -290,12 +294,23 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.flushing = null;
     this.metrics.flushes++;
     this.metrics.flushedEntries += ops.length;
+    this.rememberFlushed(entries);
+  }
+
+  /**
+   * Puts the landed entries into the clean cache, in key order, except keys written again since.
+   * Only the last `maxEntries` of them can survive that, so only those are put.
+   */
+  private rememberFlushed(entries: readonly DirtyEntry<V>[]): void {
     const dirty = this.dirty;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (dirty.has(key)) continue;
-      const value = (batch.get(key) as DirtyEntry<V>).value;
-      this.remember(key, value === TOMBSTONE ? ABSENT : value);
+    let from = entries.length;
+    for (let kept = 0; from > 0 && kept < this.maxEntries;) {
+      if (!dirty.has(entries[--from].key)) kept++;
+    }
+    for (let i = from; i < entries.length; i++) {
+      const entry = entries[i];
+      if (dirty.has(entry.key)) continue;
+      this.remember(entry.key, entry.value === TOMBSTONE ? ABSENT : entry.value);
     }
   }
 
@@ -317,11 +332,48 @@ export class CachingStore<V> implements KeyValueStore<V> {
     if (range.gte !== undefined) bounds.gte = range.gte;
     if (range.lt !== undefined) bounds.lt = range.lt;
     if (range.lte !== undefined) bounds.lte = range.lte;
-    // The tree captured here is either still the dirty set or a batch that landed in the backend
-    // meanwhile; either way, preferring it on equal keys gives the newest value.
-    yield* mergedScan(this.orderedDirty(), this.inner.cursor(bounds), range, (key, bytes) =>
+    // The entries captured here are either still dirty or a batch that landed in the backend
+    // meanwhile; either way, preferring them on equal keys gives the newest value.
+    yield* mergedScan(this.pendingCursor(bounds), this.inner.cursor(bounds), range, (key, bytes) =>
       this.deserialize(key, bytes),
     );
+  }
+
+  /**
+   * The dirty entries within the bounds, in scan order. The first scans after a flush filter the
+   * dirty map and sort what is in range (a time queue's loads, say, look past the keys its pops
+   * made dirty); once scans have looked at more entries than a few trees' worth, later scans use
+   * the kept tree, so a store scanned per record pays O(log n) per scan.
+   */
+  private pendingCursor(bounds: KeyRange): PendingCursor<V> {
+    const dirty = this.dirty;
+    if (this.dirtyOrder !== null || this.snapshotWork > SNAPSHOT_WORK_FACTOR * dirty.size) {
+      return new TreeCursor(this.orderedDirty(), bounds);
+    }
+    this.snapshotWork += dirty.size;
+    const low = bounds.gt ?? bounds.gte;
+    const lowOpen = bounds.gt !== undefined;
+    const high = bounds.lt ?? bounds.lte;
+    const highOpen = bounds.lt !== undefined;
+    // Native comparison is exact against a bound without code units >= U+D800.
+    const slowLow = low !== undefined && needsSlowCompare(low);
+    const slowHigh = high !== undefined && needsSlowCompare(high);
+    const keys: string[] = [];
+    for (const key of dirty.keys()) {
+      if (low !== undefined) {
+        const c = slowLow ? compareKeys(key, low) : key < low ? -1 : key > low ? 1 : 0;
+        if (c < 0 || (c === 0 && lowOpen)) continue;
+      }
+      if (high !== undefined) {
+        const c = slowHigh ? compareKeys(key, high) : key < high ? -1 : key > high ? 1 : 0;
+        if (c > 0 || (c === 0 && highOpen)) continue;
+      }
+      keys.push(key);
+    }
+    sortKeys(keys);
+    const entries = new Array<DirtyEntry<V>>(keys.length);
+    for (let i = 0; i < keys.length; i++) entries[i] = dirty.get(keys[i]) as DirtyEntry<V>;
+    return new SnapshotCursor(keys, entries, bounds.reverse === true);
   }
 
   /** The dirty entries as a key-ordered tree, brought up to date with the writes since the last. */
@@ -343,6 +395,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
 
   private dropOrder(): void {
     this.dirtyOrder = null;
+    this.snapshotWork = 0;
     if (this.unordered.length > 0) this.unordered = [];
   }
 
@@ -386,6 +439,22 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.check(operation, key);
     if (this.failure !== undefined) throw this.failure;
   }
+}
+
+/** Sorts dirty entries in place into UTF-8 order of their keys and returns them. */
+function sortEntries<V>(entries: DirtyEntry<V>[]): DirtyEntry<V>[] {
+  let slow = false;
+  for (let i = 0; i < entries.length && !slow; i++) slow = needsSlowCompare(entries[i].key);
+  entries.sort(slow ? bySlowKey : byKey);
+  return entries;
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function bySlowKey(a: { key: string }, b: { key: string }): number {
+  return compareKeys(a.key, b.key);
 }
 
 /** Sorts `keys` in place into UTF-8 order and returns it. */

@@ -4,9 +4,7 @@
  * hides the backend's entry. The limit counts entries returned, after tombstones, so it cannot
  * be pushed down to the backend.
  */
-import type { BPlusTree } from './b-plus-tree.js';
 import { compareKeys } from './key-order.js';
-import { TreeCursor } from './tree-cursor.js';
 import type { Bytes, Entry, KeyRange, StoreCursor } from './types.js';
 
 /** Marks a pending delete in the write cache. */
@@ -14,8 +12,47 @@ export const TOMBSTONE: unique symbol = Symbol('tombstone');
 
 /** A write waiting in the cache: the deserialized value (or a tombstone) and when it was made. */
 export interface DirtyEntry<V> {
+  /** The entry's key, so a flush can sort the entries themselves. */
+  readonly key: string;
   value: V | typeof TOMBSTONE;
   timestamp: number;
+}
+
+/** The cache's side of a merged scan, in scan order (a TreeCursor, or a sorted snapshot). */
+export interface PendingCursor<V> {
+  /** Replaces the contents of `keys`/`values` with up to `max` next entries; 0 means the end. */
+  nextChunk(max: number, keys: string[], values: DirtyEntry<V>[]): number;
+}
+
+/** Walks keys sorted ascending (and their entries), forwards or backwards. */
+export class SnapshotCursor<V> implements PendingCursor<V> {
+  private next: number;
+
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly entries: readonly DirtyEntry<V>[],
+    private readonly reverse: boolean,
+  ) {
+    this.next = reverse ? keys.length - 1 : 0;
+  }
+
+  nextChunk(max: number, keys: string[], values: DirtyEntry<V>[]): number {
+    keys.length = 0;
+    values.length = 0;
+    let n = 0;
+    if (this.reverse) {
+      for (; n < max && this.next >= 0; n++, this.next--) {
+        keys.push(this.keys[this.next]);
+        values.push(this.entries[this.next]);
+      }
+    } else {
+      for (; n < max && this.next < this.keys.length; n++, this.next++) {
+        keys.push(this.keys[this.next]);
+        values.push(this.entries[this.next]);
+      }
+    }
+    return n;
+  }
 }
 
 const CACHE_CHUNK = 256;
@@ -24,14 +61,13 @@ const BACKEND_MAX_CHUNK = 1024;
 
 /** Closes `backend` however the scan ends. */
 export async function* mergedScan<V>(
-  pending: BPlusTree<DirtyEntry<V>>,
+  cache: PendingCursor<V>,
   backend: StoreCursor,
   range: KeyRange,
   decode: (key: string, bytes: Bytes) => V,
 ): AsyncIterableIterator<Entry<V>> {
   const limit = range.limit ?? Infinity;
   const reverse = range.reverse === true;
-  const cache = new TreeCursor(pending, range);
   const cacheKeys: string[] = [];
   const cacheEntries: DirtyEntry<V>[] = [];
   let ci = 0;

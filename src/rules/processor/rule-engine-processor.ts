@@ -19,7 +19,7 @@ import { RuleEventError } from './errors.js';
 import { validateEvent } from '../event-validator.js';
 import { fire, onBroadcast } from '../fire.js';
 import { catchUp } from '../catch-up.js';
-import { applyRecord } from '../phases.js';
+import { applyRecord, transitionOccurrences } from '../phases.js';
 import { compileRules, withRule, withoutRule } from '../rule-set.js';
 import type { RuleSet } from '../rule-set.js';
 import { DEFAULT_RETENTION_MS, validateRule } from '../rule-validator.js';
@@ -39,6 +39,8 @@ import type { EngineRecord, EngineTimer, RuleProcessorContext } from './processo
 export interface RuleEngineStores {
   customers: string;
   broadcastIndex: string;
+  /** Small bookkeeping: the rules the task's customer states were last brought up to date with. */
+  meta: string;
 }
 
 export interface RuleEngineOutputs {
@@ -83,6 +85,23 @@ export interface RuleRejection {
 
 const WAKE = 'wake';
 
+/**
+ * What a customer's time flips at instant `at` left to fire after that instant's record: delayed
+ * firings come due, and the flips themselves, whose enter/exit triggers are looked up at firing
+ * time because the record may be a rule change adding or removing them.
+ */
+interface HeldInstant {
+  at: number;
+  due: Occurrence[];
+  flips: Transition[];
+}
+const APPLIED_RULES = 'applied-rules';
+
+/** What a task's states were computed with, so a start can tell what changed while it was away. */
+interface AppliedRules {
+  rules: Rule[];
+}
+
 export class RuleEngineProcessor {
   private context!: RuleProcessorContext;
   private customers!: KeyValueStore<CustomerState>;
@@ -90,7 +109,11 @@ export class RuleEngineProcessor {
   private ruleSet: RuleSet;
   private readonly retentionMs: number;
   /** Occurrences of the current instant waiting for its record to be applied, per customer. */
-  private readonly held = new Map<string, { at: number; occurrences: Occurrence[] }>();
+  private readonly held = new Map<string, HeldInstant>();
+  private meta!: KeyValueStore<AppliedRules>;
+  /** Rules that changed while this task's state was not live: backfilled at the first instant it sees. */
+  private catchUpAfterStart: { before: RuleSet; changed: string[] } | undefined;
+  private runningBackfills = 0;
 
   constructor(private readonly options: RuleEngineOptions) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
@@ -114,6 +137,8 @@ export class RuleEngineProcessor {
       context.getStore<Uint8Array>(this.options.stores.broadcastIndex),
       this.indexedAttributes(),
     );
+    this.meta = context.getStore<AppliedRules>(this.options.stores.meta);
+    await this.noteRulesChangedWhileAway();
   }
 
   process(record: EngineRecord<unknown, unknown>): void {
@@ -121,6 +146,7 @@ export class RuleEngineProcessor {
     if (!checked.ok) throw new RuleEventError(checked.reason);
     const event = checked.event;
     const at = Math.max(event.ts, this.context.streamTime());
+    this.startPendingBackfill(at);
     switch (event.type) {
       case 'clock':
         return;
@@ -139,6 +165,7 @@ export class RuleEngineProcessor {
 
   onTimer(timer: EngineTimer): void {
     if (timer.name !== WAKE) return;
+    this.startPendingBackfill(timer.time);
     const state = this.customers.get(timer.key);
     if (state === undefined) return;
     const result = catchUp(state, state.evaluatedAt, timer.time, this.ruleSet);
@@ -146,11 +173,14 @@ export class RuleEngineProcessor {
     const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
     this.emitTransitions(result.transitions);
     this.emitTouches(result.touches);
-    if (result.held.length > 0) {
+    if (
+      result.held.length > 0 ||
+      result.transitions.some((transition) => transition.at === timer.time)
+    ) {
       if (fireNow) {
         this.emitTouches(fire(state, result.held, timer.time, this.ruleSet));
       } else {
-        this.hold(state.customerId, timer.time, result.held);
+        this.hold(state.customerId, timer.time, result.held, result.transitions);
       }
     }
     this.save(state, timer.time);
@@ -159,6 +189,7 @@ export class RuleEngineProcessor {
   onGlobalUpdate(table: string, record: EngineRecord<string, unknown>): void {
     if (table !== this.options.rulesTable) return;
     const at = Math.max(this.context.streamTime(), record.timestamp);
+    this.startPendingBackfill(at);
     const id = record.key;
     const before = this.ruleSet;
     let after: RuleSet;
@@ -191,27 +222,19 @@ export class RuleEngineProcessor {
     const reindex = [...newAttributes].some((attr) => !this.index.attributes.has(attr));
     this.index.setAttributes(newAttributes);
     if (touchesSegments || triggerDeleted || reindex) {
-      const changed = touchesSegments || triggerDeleted ? [id] : [];
-      this.context.runInBackground(
-        new BackfillJob(
-          this,
-          this.customers,
-          before,
-          changed,
-          at,
-          reindex,
-          this.options.sweepChunk,
-        ),
-      );
+      this.runBackfill(before, touchesSegments || triggerDeleted ? [id] : [], at, reindex);
+    } else if (this.runningBackfills === 0) {
+      this.recordAppliedRules();
     }
   }
 
   onInputProcessed(): void {
+    this.startPendingBackfill(this.context.streamTime());
     if (this.held.size === 0) return;
     for (const [customerId, held] of this.held) {
       const state = this.customers.get(customerId);
       if (state === undefined) continue;
-      this.emitTouches(fire(state, held.occurrences, held.at, this.ruleSet));
+      this.emitTouches(fire(state, this.heldOccurrences(held), held.at, this.ruleSet));
       this.save(state, held.at);
     }
     this.held.clear();
@@ -243,10 +266,58 @@ export class RuleEngineProcessor {
 
   /** @internal */
   progress(visited: number, done: boolean): void {
+    if (done) {
+      this.runningBackfills -= 1;
+      // Only once every customer has been brought up to date may a restart skip the backfill.
+      if (this.runningBackfills === 0 && this.catchUpAfterStart === undefined)
+        this.recordAppliedRules();
+    }
     this.options.onBackfillProgress?.({ taskId: this.context.taskId, visited, done });
   }
 
   // --- internals ------------------------------------------------------------------------------
+
+  /**
+   * Rules may have changed while no instance ran this task (a restart of the whole group, a rule
+   * published during a rebalance): the customer states then reflect older rules. Compare with
+   * what the states were last brought up to date with, and backfill the difference.
+   */
+  private async noteRulesChangedWhileAway(): Promise<void> {
+    let hasCustomers = false;
+    for await (const entry of this.customers.range({ limit: 1 }))
+      hasCustomers = entry !== undefined;
+    if (!hasCustomers) {
+      this.recordAppliedRules();
+      return;
+    }
+    const applied = this.meta.get(APPLIED_RULES);
+    const before = compileRules(applied?.rules ?? [], { retentionMs: this.retentionMs });
+    const changed = new Set<string>();
+    for (const id of new Set([...before.rules.keys(), ...this.ruleSet.rules.keys()])) {
+      if (JSON.stringify(before.rules.get(id)) !== JSON.stringify(this.ruleSet.rules.get(id)))
+        changed.add(id);
+    }
+    if (changed.size > 0) this.catchUpAfterStart = { before, changed: [...changed] };
+  }
+
+  /** Queues the start-up backfill at the first instant the task sees. */
+  private startPendingBackfill(at: number): void {
+    const pending = this.catchUpAfterStart;
+    if (pending === undefined || !Number.isFinite(at)) return;
+    this.catchUpAfterStart = undefined;
+    this.runBackfill(pending.before, pending.changed, at, true);
+  }
+
+  private runBackfill(before: RuleSet, changed: string[], at: number, reindex: boolean): void {
+    this.runningBackfills += 1;
+    this.context.runInBackground(
+      new BackfillJob(this, this.customers, before, changed, at, reindex, this.options.sweepChunk),
+    );
+  }
+
+  private recordAppliedRules(): void {
+    this.meta.put(APPLIED_RULES, { rules: [...this.ruleSet.rules.values()] });
+  }
 
   private applyCustomerEvent(event: CustomerEvent, eventAt: number): void {
     const state = this.customers.get(event.customerId) ?? createCustomerState(event.customerId);
@@ -257,7 +328,8 @@ export class RuleEngineProcessor {
     const caught = catchUp(state, state.evaluatedAt, at, this.ruleSet);
     this.emitTransitions(caught.transitions);
     this.emitTouches(caught.touches);
-    if (caught.held.length > 0) this.hold(state.customerId, at, caught.held);
+    if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
+      this.hold(state.customerId, at, caught.held, caught.transitions);
     const before = known ? this.index.snapshot(state.attrs) : undefined;
     const out = applyRecord(state, event, at, this.ruleSet);
     this.emitTransitions(out.transitions);
@@ -287,16 +359,37 @@ export class RuleEngineProcessor {
     const held = this.held.get(state.customerId);
     let all = occurrences;
     if (held !== undefined && held.at === at) {
-      all = held.occurrences.concat(occurrences);
+      all = this.heldOccurrences(held).concat(occurrences);
       this.held.delete(state.customerId);
     }
     if (all.length > 0) this.emitTouches(fire(state, all, at, this.ruleSet));
   }
 
-  private hold(customerId: string, at: number, occurrences: Occurrence[]): void {
+  /**
+   * Keeps an instant's delayed firings and flips for after its record. `occurrences` come from
+   * `catchUp` (due firings first, then the flips' enter/exit triggers as they were); only the due
+   * firings are kept as they are, the flips' triggers are looked up again when they fire.
+   */
+  private hold(
+    customerId: string,
+    at: number,
+    occurrences: Occurrence[],
+    transitions: readonly Transition[],
+  ): void {
+    const due = occurrences.filter((occurrence) => occurrence.due !== undefined);
+    const flips = transitions.filter((transition) => transition.at === at);
     const existing = this.held.get(customerId);
-    if (existing !== undefined && existing.at === at) existing.occurrences.push(...occurrences);
-    else this.held.set(customerId, { at, occurrences });
+    if (existing !== undefined && existing.at === at) {
+      existing.due.push(...due);
+      existing.flips.push(...flips);
+    } else {
+      this.held.set(customerId, { at, due, flips });
+    }
+  }
+
+  /** Due firings first, then the enter/exit triggers of the flips under the rules in force now. */
+  private heldOccurrences(held: HeldInstant): Occurrence[] {
+    return held.due.concat(transitionOccurrences(held.flips, this.ruleSet));
   }
 
   /** Writes the state back and moves the customer's single timer to its next wake. */
