@@ -5,9 +5,9 @@
  * - Dirty entries hold deserialized values (or a tombstone) in a hash map, updated in place, so a
  *   put costs one map lookup; they are sorted once, at flush. Each is serialized once, at flush, so
  *   a key written many times between commits costs one serialization, one backend write and one
- *   changelog record. A key-ordered index of them (a B+tree) is built only when a scan needs it;
- *   keys written after that are queued and sorted into it by the next scan (until the next flush
- *   drops it), so writes never pay for ordering and scans pay only for what changed.
+ *   changelog record. Writes never pay for ordering: a scan sorts the dirty keys in its range,
+ *   and once scans between two flushes have done that often, a key-ordered index (a B+tree) is
+ *   built and kept, keys written after that being sorted into it by the next scan.
  * - Clean entries (read from, or flushed to, the backend) stay in an LRU of at most `maxEntries`,
  *   with remembered misses, so a hot key is deserialized once.
  * - When more than `maxEntries` keys are dirty the store starts a flush by itself. A flush is

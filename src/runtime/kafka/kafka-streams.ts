@@ -93,6 +93,13 @@ export interface KafkaStreamsOptions {
   prepareBatch?(values: readonly (Buffer | null)[]): Promise<void>;
 }
 
+interface TaskChannel {
+  collector: KafkaCollector;
+  producer: Producer;
+  /** The transactional producer is this channel's own (closed with it). */
+  owned: boolean;
+}
+
 export type RuntimeState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
 export interface TaskStatus {
@@ -117,7 +124,14 @@ export class KafkaStreams {
   private readonly hosts = new Map<string, TaskHost>();
   private readonly opening = new Map<string, Promise<TaskHost>>();
   private readonly timerStore: StoreSpec;
-  private collector: KafkaCollector;
+  /**
+   * Under exactly-once each task (and each broadcast partition copied to the fan-out topic) has a
+   * producer of its own, transactional id `<applicationId>-<taskId>`: whoever opens the task next
+   * fences the one before, so a member that was expelled (paused, partitioned away) and comes back
+   * cannot commit outputs or offsets for a task that moved, as with Kafka Streams' per-task
+   * producers. At-least-once shares one producer.
+   */
+  private readonly channels = new Map<string, TaskChannel>();
   private plan!: TopicPlan;
   private admin!: Admin;
   private producer!: Producer;
@@ -133,7 +147,6 @@ export class KafkaStreams {
     this.guarantee = options.processingGuarantee ?? 'exactly_once';
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
-    this.collector = new KafkaCollector(options.deadLetterTopic, options.onDeadLetter);
     this.timerStore = {
       name: TIMER_STORE,
       backend: 'leveldb',
@@ -245,14 +258,8 @@ export class KafkaStreams {
           topics: changelogs,
         });
       }
-      this.producer =
-        this.guarantee === 'exactly_once'
-          ? kafka.producer({
-              transactionalId: `${applicationId}-${this.options.instanceId}`,
-              maxInFlightRequests: 1,
-              idempotent: true,
-            })
-          : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      // Shared by every task under at-least-once; under exactly-once each task has its own (channelFor).
+      this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
       await this.startConsumer();
       this.wallTimer = setInterval(
@@ -322,7 +329,7 @@ export class KafkaStreams {
             }
           }
           for (const host of this.hosts.values()) await this.settle(host);
-          await this.commit(new Map());
+          await this.commitAll();
         }),
       );
     }
@@ -415,6 +422,8 @@ export class KafkaStreams {
   private async openTask(taskId: string): Promise<TaskHost> {
     const [subTopology, partition] = taskId.split('_').map(Number);
     const started = this.clock();
+    // Opening the task's producer fences any earlier owner before its changelog is read.
+    const channel = await this.channelFor(taskId);
     // Restoring can take long, so it runs beside processing; the processors' init then runs on the
     // queue, where no global-table update can slip between their reading the tables and going live.
     const host = await TaskHost.open({
@@ -426,7 +435,7 @@ export class KafkaStreams {
       changelogReader: {
         read: (topic, p, from) => this.readChangelog(topic, p, from),
       },
-      collector: this.collector,
+      collector: channel.collector,
       timerStoreSpec: this.timerStore,
       resolveTopic: (topic, internal) => this.plan.resolve(topic, internal),
       partitionsFor: (topic) => this.partitionsFor(topic),
@@ -474,9 +483,41 @@ export class KafkaStreams {
     this.opening.delete(taskId);
     const host = this.hosts.get(taskId);
     this.hosts.delete(taskId);
-    if (host === undefined) return;
-    if (clean) await host.close({ commit: true });
-    else await host.state.wipe();
+    if (host !== undefined) {
+      if (clean) await host.close({ commit: true });
+      else await host.state.wipe();
+    }
+    await this.closeChannel(taskId);
+  }
+
+  /** The task's collector and producer; under exactly-once the producer is the task's own. */
+  private async channelFor(key: string): Promise<TaskChannel> {
+    let channel = this.channels.get(key);
+    if (channel !== undefined) return channel;
+    const collector = new KafkaCollector(this.options.deadLetterTopic, this.options.onDeadLetter);
+    if (this.guarantee === 'exactly_once') {
+      const producer = this.options.kafka.producer({
+        transactionalId: `${this.options.applicationId}-${key}`,
+        maxInFlightRequests: 1,
+        idempotent: true,
+      });
+      await producer.connect();
+      // kafkajs registers the transactional id (InitProducerId, which fences the previous owner)
+      // only when a first transaction begins; begin and abort an empty one to fence now.
+      const fence = await producer.transaction();
+      await fence.abort();
+      channel = { collector, producer, owned: true };
+    } else {
+      channel = { collector, producer: this.producer, owned: false };
+    }
+    this.channels.set(key, channel);
+    return channel;
+  }
+
+  private async closeChannel(key: string): Promise<void> {
+    const channel = this.channels.get(key);
+    this.channels.delete(key);
+    if (channel?.owned) await channel.producer.disconnect().catch(() => undefined);
   }
 
   private partitionsFor(topic: string): number {
@@ -505,9 +546,12 @@ export class KafkaStreams {
     if (host !== undefined && this.options.prepareBatch !== undefined) {
       await this.options.prepareBatch(batch.messages.map((message) => message.value));
     }
+    const channelKey =
+      host === undefined ? `fanout-${batch.topic}-${batch.partition}` : host.task.taskId;
+    const channel = await this.channelFor(channelKey);
     await this.queue.run(async () => {
       if (host === undefined) {
-        this.fanOut(batch.topic, batch.messages);
+        this.fanOut(channel.collector, batch.topic, batch.messages);
       } else {
         const records: ConsumedRecord[] = batch.messages.map((message) => ({
           topic: batch.topic,
@@ -528,7 +572,11 @@ export class KafkaStreams {
         });
       }
       const next = String(Number(batch.lastOffset()) + 1);
-      await this.commit(new Map([[batch.topic, [{ partition: batch.partition, offset: next }]]]));
+      await this.commitChannel(
+        channelKey,
+        host,
+        new Map([[batch.topic, [{ partition: batch.partition, offset: next }]]]),
+      );
       payload.resolveOffset(batch.lastOffset());
     });
     await payload.heartbeat();
@@ -551,12 +599,16 @@ export class KafkaStreams {
     return opening;
   }
 
-  private fanOut(topic: string, messages: EachBatchPayload['batch']['messages']): void {
+  private fanOut(
+    collector: KafkaCollector,
+    topic: string,
+    messages: EachBatchPayload['batch']['messages'],
+  ): void {
     const target = this.plan.fanOut.get(topic) as string;
     const partitions = this.partitionsFor(target);
     for (const message of messages) {
       for (let partition = 0; partition < partitions; partition += 1) {
-        this.collector.send({
+        collector.send({
           topic: target,
           partition,
           key: message.key,
@@ -583,30 +635,44 @@ export class KafkaStreams {
           await host.state.expire(host.task.streamTime(), now);
           await this.settle(host);
         }
-        await this.commit(new Map());
+        await this.commitAll();
       })
       .catch((error: unknown) =>
         this.logger.error({ error: errorMessage(error) }, 'wall-clock punctuation failed'),
       );
   }
 
+  /** Commits every task (and fan-out copy) with pending output, without consumed offsets. */
+  private async commitAll(): Promise<void> {
+    for (const [key, channel] of [...this.channels]) {
+      const host = this.hosts.get(key);
+      if (host === undefined && channel.collector.size === 0) continue;
+      await this.commitChannel(key, host, new Map());
+    }
+  }
+
   /**
-   * Flushes every task's stores (their changelog records join the outputs), then sends everything
-   * with the consumed offsets: one transaction under exactly-once.
+   * Flushes the task's stores (their changelog records join its outputs), then sends everything
+   * it produced with the offsets it consumed: one transaction on the task's own producer under
+   * exactly-once. A producer fenced by a newer owner means the task moved: it is dropped here.
    */
-  private async commit(
+  private async commitChannel(
+    key: string,
+    host: TaskHost | undefined,
     offsets: Map<string, { partition: number; offset: string }[]>,
   ): Promise<void> {
+    const channel = this.channels.get(key);
+    if (channel === undefined) return;
     const started = this.clock();
-    for (const host of this.hosts.values()) await host.state.flush();
-    const records = this.collector.size;
+    if (host !== undefined) await host.state.flush();
+    const records = channel.collector.size;
     if (records === 0 && offsets.size === 0) return;
-    const topicMessages: TopicMessages[] = this.collector.drain();
+    const topicMessages: TopicMessages[] = channel.collector.drain();
     const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
     let written: RecordMetadata[] = [];
     try {
       if (this.guarantee === 'exactly_once') {
-        const transaction = await this.producer.transaction();
+        const transaction = await channel.producer.transaction();
         try {
           if (topicMessages.length > 0) written = await transaction.sendBatch({ topicMessages });
           if (topics.length > 0)
@@ -617,25 +683,39 @@ export class KafkaStreams {
           throw error;
         }
       } else {
-        if (topicMessages.length > 0) written = await this.producer.sendBatch({ topicMessages });
+        if (topicMessages.length > 0) written = await channel.producer.sendBatch({ topicMessages });
         if (topics.length > 0)
           await this.consumer.commitOffsets(
             topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
           );
       }
     } catch (error) {
-      this.logger.error({ error: errorMessage(error), records }, 'commit failed');
+      const fenced = isFenced(error);
+      this.logger.error(
+        { task: key, error: errorMessage(error), records, fenced },
+        'commit failed',
+      );
+      if (fenced) {
+        // Another member owns the task now; its state here is stale and must not be trusted.
+        this.hosts.delete(key);
+        this.opening.delete(key);
+        await host?.state.wipe().catch(() => undefined);
+        await this.closeChannel(key);
+      }
       throw new RuntimeError(
-        'TS_RUNTIME_COMMIT_FAILED',
-        `commit of ${records} records failed: ${errorMessage(error)}`,
+        fenced ? 'TS_RUNTIME_TASK_FENCED' : 'TS_RUNTIME_COMMIT_FAILED',
+        fenced
+          ? `task ${key} was taken over by another member; its uncommitted work is dropped`
+          : `commit of ${records} records of ${key} failed: ${errorMessage(error)}`,
         { cause: error, retryable: true },
       );
     }
-    this.noteChangelogOffsets(topicMessages, written);
-    // At-least-once may checkpoint after every commit: a crash replays inputs, never loses state.
-    if (this.guarantee === 'at_least_once')
-      for (const host of this.hosts.values())
+    if (host !== undefined) {
+      this.noteChangelogOffsets(host, topicMessages, written);
+      // At-least-once may checkpoint after every commit: a crash replays inputs, never loses state.
+      if (this.guarantee === 'at_least_once')
         await host.state.writeCheckpoint(host.checkpointOffsets());
+    }
     this.options.onCommit?.({ records, offsets: topics.length, ms: this.clock() - started });
   }
 
@@ -645,6 +725,7 @@ export class KafkaStreams {
    * partition's batch, and the batch holds as many records as were sent there.
    */
   private noteChangelogOffsets(
+    host: TaskHost,
     sent: readonly TopicMessages[],
     written: readonly RecordMetadata[],
   ): void {
@@ -665,32 +746,48 @@ export class KafkaStreams {
         Number(metadata.baseOffset) + count - 1,
       );
     }
-    for (const host of this.hosts.values()) {
-      for (const store of host.state.changelogStores()) {
-        const offset = last.get(
-          `${changelogTopic(this.options.applicationId, store)}/${host.task.partition}`,
-        );
-        if (offset !== undefined) host.changelogOffsets[store] = offset;
-      }
+    for (const store of host.state.changelogStores()) {
+      const offset = last.get(
+        `${changelogTopic(this.options.applicationId, store)}/${host.task.partition}`,
+      );
+      if (offset !== undefined) host.changelogOffsets[store] = offset;
     }
   }
 
   private async shutdown(clean: boolean): Promise<void> {
+    const closeChannels = async () => {
+      for (const key of [...this.channels.keys()]) await this.closeChannel(key);
+    };
     if (this.wallTimer !== undefined) clearInterval(this.wallTimer);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.queue.run(async () => {
-      if (clean && this.currentState !== 'failed')
-        await this.commit(new Map()).catch(() => undefined);
+      if (clean && this.currentState !== 'failed') await this.commitAll().catch(() => undefined);
       for (const taskId of [...this.opening.keys()])
         await this.closeTask(taskId, clean).catch(() => undefined);
     });
     await this.globalReader?.stop().catch(() => undefined);
     await this.restoreReader?.stop().catch(() => undefined);
+    await closeChannels();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     await this.globals?.close().catch(() => undefined);
     void this.failure;
   }
+}
+
+/** kafkajs' word for "a producer with this transactional id and a newer epoch exists". */
+function isFenced(error: unknown): boolean {
+  for (
+    let current: unknown = error;
+    current !== undefined && current !== null;
+    current = (current as { cause?: unknown }).cause
+  ) {
+    const type = (current as { type?: unknown }).type;
+    if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED') return true;
+    if (/fenced|epoch/i.test(String((current as { message?: unknown }).message ?? ''))) return true;
+    if (current === (current as { cause?: unknown }).cause) break;
+  }
+  return false;
 }
 
 export { changelogTopic };

@@ -19,6 +19,7 @@ export const ORACLE_CHOICES = [
   'the triggering event of enter/exit is the transition record {at, segment, customerId, change} (docs 4)',
   'template values: strings as is, numbers/booleans/objects as JSON, absent as "" (docs 4)',
   'delayed firings due at the same instant fire in the order their ON happened (not stated: flagged)',
+  'deleting a trigger drops its firing history, so a re-added id starts uncapped (docs 4, retention)',
 ];
 
 /** One input line and what the generator built it to be. */
@@ -76,7 +77,8 @@ function valueText(v: Json | undefined): string {
 function walk(event: JsonObject, path: string): Json | undefined {
   let cur: Json | undefined = event;
   for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part))
+      return undefined;
     cur = cur[part];
   }
   return cur;
@@ -126,11 +128,18 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
   const deadLetterLines: number[] = [];
   const ambiguous: string[] = [];
 
-  const parsed: (JsonObject | null)[] = lines.map((l) => (l.kind === 'invalid' ? null : (JSON.parse(l.text) as JsonObject)));
-  const candidates = candidateInstants(initialRules, parsed.filter((e): e is JsonObject => e !== null));
+  const parsed: (JsonObject | null)[] = lines.map((l) =>
+    l.kind === 'invalid' ? null : (JSON.parse(l.text) as JsonObject),
+  );
+  const candidates = candidateInstants(
+    initialRules,
+    parsed.filter((e): e is JsonObject => e !== null),
+  );
 
   const triggers = (): JsonObject[] =>
-    [...rules.values()].filter((r) => r.kind === 'trigger').sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+    [...rules.values()]
+      .filter((r) => r.kind === 'trigger')
+      .sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
 
   /** Segments with each after the segments it references. */
   const segmentOrder = (): JsonObject[] => {
@@ -168,21 +177,25 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
     return result;
   };
 
-  const fire = (c: CustomerData, occ: Occurrence, at: number): void => {
+  /** Fires one occurrence; true when a touch was written. */
+  const fire = (c: CustomerData, occ: Occurrence, at: number): boolean => {
     const trigger = rules.get(occ.triggerId);
-    if (trigger === undefined || trigger.kind !== 'trigger') return;
-    if (trigger.if !== undefined && !holds(trigger.if as JsonObject, c, at)) return;
+    if (trigger === undefined || trigger.kind !== 'trigger') return false;
+    if (trigger.if !== undefined && !holds(trigger.if as JsonObject, c, at)) return false;
     const key = `${occ.triggerId}\u0000${c.id}`;
     const history = firings.get(key) ?? [];
     const cap = trigger.cap as JsonObject | undefined;
     if (cap !== undefined) {
       const per = durationMs(cap.per);
-      if (history.filter((x) => at - per < x && x <= at).length >= (cap.max as number)) return;
+      if (history.filter((x) => at - per < x && x <= at).length >= (cap.max as number))
+        return false;
     }
     history.push(at);
     firings.set(key, history);
     const touch = trigger.touch as JsonObject;
-    const heldOut = trigger.holdout !== undefined && holdoutFraction(occ.triggerId, c.id) < (trigger.holdout as number);
+    const heldOut =
+      trigger.holdout !== undefined &&
+      holdoutFraction(occ.triggerId, c.id) < (trigger.holdout as number);
     touches.push(
       JSON.stringify({
         at,
@@ -194,36 +207,57 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
         heldOut,
       }),
     );
+    return true;
   };
 
   /** ON happened at `at`: fire now or wait for the delay. */
   const happen = (c: CustomerData, occ: Occurrence, at: number): void => {
     const trigger = rules.get(occ.triggerId);
     if (trigger?.delay === undefined) fire(c, occ, at);
-    else pending.push({ triggerId: occ.triggerId, customerId: c.id, due: at + durationMs(trigger.delay), event: occ.event });
+    else
+      pending.push({
+        triggerId: occ.triggerId,
+        customerId: c.id,
+        due: at + durationMs(trigger.delay),
+        event: occ.event,
+      });
   };
 
+  /**
+   * Delayed firings due at `at`, in the order their ON happened. The contract does not order
+   * firings of one trigger due at the same instant; that order only shows when the cap writes
+   * some of them and their params differ, which is then reported as ambiguous.
+   */
   const fireDue = (c: CustomerData, at: number): void => {
     const due = pending.filter((p) => p.customerId === c.id && p.due === at);
     pending = pending.filter((p) => !(p.customerId === c.id && p.due === at));
-    const seen = new Map<string, string>();
+    const groups = new Map<string, { params: Set<string>; tried: number; written: number }>();
     for (const p of due) {
-      const capped = rules.get(p.triggerId)?.cap !== undefined;
-      const before = seen.get(p.triggerId);
-      const text = JSON.stringify(p.event);
-      if (capped && before !== undefined && before !== text)
-        ambiguous.push(`two delayed firings of capped ${p.triggerId} for ${c.id} due at ${at}`);
-      seen.set(p.triggerId, text);
-      fire(c, p, at);
+      const trigger = rules.get(p.triggerId);
+      const group = groups.get(p.triggerId) ?? { params: new Set(), tried: 0, written: 0 };
+      groups.set(p.triggerId, group);
+      const touch = trigger?.touch as JsonObject | undefined;
+      group.params.add(JSON.stringify(render(touch?.params as JsonObject | undefined, c, p.event)));
+      group.tried += 1;
+      if (fire(c, p, at)) group.written += 1;
     }
+    for (const [triggerId, g] of groups)
+      if (g.written > 0 && g.written < g.tried && g.params.size > 1)
+        ambiguous.push(`delayed firings of capped ${triggerId} for ${c.id} due at ${at}`);
   };
+
+  /** Ids of the triggers in force whose ON is this transition. */
+  const reachedBy = (t: JsonObject): string[] =>
+    triggers()
+      .filter((trig) => {
+        const on = trig.on as JsonObject;
+        return (t.change === 'enter' ? on.enter : on.exit) === t.segment;
+      })
+      .map((trig) => String(trig.id));
 
   const transitionTriggers = (c: CustomerData, list: JsonObject[], at: number): void => {
     for (const t of list)
-      for (const trig of triggers()) {
-        const on = trig.on as JsonObject;
-        if ((t.change === 'enter' ? on.enter : on.exit) === t.segment) happen(c, { triggerId: String(trig.id), event: t }, at);
-      }
+      for (const triggerId of reachedBy(t)) happen(c, { triggerId, event: t }, at);
   };
 
   /** Time-caused flips at one instant `w` (no record at `w`): evaluate, then fire. */
@@ -237,8 +271,13 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
 
   const nextInstant = (after: number, upTo: number): number | undefined => {
     let best: number | undefined;
-    for (const x of candidates) if (x > after && x < upTo) { best = x; break; }
-    for (const p of pending) if (p.due > after && p.due < upTo && (best === undefined || p.due < best)) best = p.due;
+    for (const x of candidates)
+      if (x > after && x < upTo) {
+        best = x;
+        break;
+      }
+    for (const p of pending)
+      if (p.due > after && p.due < upTo && (best === undefined || p.due < best)) best = p.due;
     return best;
   };
 
@@ -246,7 +285,15 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
     const id = String(e.customerId);
     let c = customers.get(id);
     if (c === undefined) {
-      c = { id, attrs: new Map(), tags: new Set(), policies: new Map(), claims: new Map(), behaviour: [], members: new Set() };
+      c = {
+        id,
+        attrs: new Map(),
+        tags: new Set(),
+        policies: new Map(),
+        claims: new Map(),
+        behaviour: [],
+        members: new Set(),
+      };
       customers.set(id, c);
     }
     const type = String(e.type);
@@ -275,7 +322,8 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
         statusTs: e.ts as number,
         amount: typeof e.amount === 'number' ? e.amount : old?.amount,
       });
-    } else if (type === 'behaviour') c.behaviour.push({ action: String(e.action), ts: e.ts as number });
+    } else if (type === 'behaviour')
+      c.behaviour.push({ action: String(e.action), ts: e.ts as number });
     return c;
   };
 
@@ -283,13 +331,15 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
     const id = String(e.type === 'rule.upsert' ? (e.rule as JsonObject).id : e.ruleId);
     const old = rules.get(id);
     if (old?.kind === 'segment') {
-      const replacedBySegment = e.type === 'rule.upsert' && (e.rule as JsonObject).kind === 'segment';
+      const replacedBySegment =
+        e.type === 'rule.upsert' && (e.rule as JsonObject).kind === 'segment';
       if (!replacedBySegment) for (const c of customers.values()) c.members.delete(id);
     }
     if (e.type === 'rule.upsert') rules.set(id, e.rule as JsonObject);
     else {
       rules.delete(id);
       pending = pending.filter((p) => p.triggerId !== id);
+      for (const key of [...firings.keys()]) if (key.startsWith(`${id}\u0000`)) firings.delete(key);
     }
   };
 
@@ -316,7 +366,8 @@ export function runOracle(initialRules: JsonObject[], lines: OracleLine[]): Orac
     const type = String(e.type);
     let subject: CustomerData | undefined;
     if (CUSTOMER_TYPES.has(type)) subject = applyCustomerEvent(e);
-    else if (line.kind === 'valid' && (type === 'rule.upsert' || type === 'rule.delete')) applyRuleChange(e);
+    else if (line.kind === 'valid' && (type === 'rule.upsert' || type === 'rule.delete'))
+      applyRuleChange(e);
     const after = evaluate(at);
     for (const c of customers.values()) {
       if (fresh) {

@@ -49,7 +49,8 @@ export function sameValue(a: Json | undefined, b: Json | undefined): boolean {
 
 function ordered(a: Json, b: Json, op: string): boolean {
   const comparable =
-    (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+    (typeof a === 'number' && typeof b === 'number') ||
+    (typeof a === 'string' && typeof b === 'string');
   if (!comparable) return false;
   const x = a as number | string;
   const y = b as number | string;
@@ -76,7 +77,9 @@ function whereHolds(cond: JsonObject, attrs: JsonObject): boolean {
   if ('all' in cond) return (cond.all as JsonObject[]).every((c) => whereHolds(c, attrs));
   if ('any' in cond) return (cond.any as JsonObject[]).some((c) => whereHolds(c, attrs));
   if ('not' in cond) return !whereHolds(cond.not as JsonObject, attrs);
-  return attrHolds(cond, (name) => (Object.hasOwn(attrs, name) && attrs[name] !== null ? attrs[name] : undefined));
+  return attrHolds(cond, (name) =>
+    Object.hasOwn(attrs, name) && attrs[name] !== null ? attrs[name] : undefined,
+  );
 }
 
 const oneOf = (spec: Json, value: string | Json): boolean =>
@@ -103,7 +106,8 @@ function claimMatches(spec: JsonObject, c: ClaimData, now: number): boolean {
     const d = durationMs(spec.within);
     if (!(c.statusTs <= now && now < c.statusTs + d)) return false;
   }
-  if ('minAmount' in spec && !(c.amount !== undefined && c.amount >= (spec.minAmount as number))) return false;
+  if ('minAmount' in spec && !(c.amount !== undefined && c.amount >= (spec.minAmount as number)))
+    return false;
   return true;
 }
 
@@ -111,7 +115,16 @@ function countHolds(n: number, count: JsonObject | undefined): boolean {
   if (count === undefined) return n >= 1;
   for (const [op, v] of Object.entries(count)) {
     const k = v as number;
-    const ok = op === 'eq' ? n === k : op === 'gt' ? n > k : op === 'gte' ? n >= k : op === 'lt' ? n < k : n <= k;
+    const ok =
+      op === 'eq'
+        ? n === k
+        : op === 'gt'
+          ? n > k
+          : op === 'gte'
+            ? n >= k
+            : op === 'lt'
+              ? n < k
+              : n <= k;
     if (!ok) return false;
   }
   return true;
@@ -124,11 +137,15 @@ export function holds(cond: JsonObject, c: CustomerData, now: number): boolean {
   if ('not' in cond) return !holds(cond.not as JsonObject, c, now);
   if ('attr' in cond) return attrHolds(cond, (name) => c.attrs.get(name));
   if ('tag' in cond) return c.tags.has(String(cond.tag));
-  if ('policy' in cond) return [...c.policies.values()].some((p) => policyMatches(cond.policy as JsonObject, p, now));
-  if ('claim' in cond) return [...c.claims.values()].some((k) => claimMatches(cond.claim as JsonObject, k, now));
+  if ('policy' in cond)
+    return [...c.policies.values()].some((p) => policyMatches(cond.policy as JsonObject, p, now));
+  if ('claim' in cond)
+    return [...c.claims.values()].some((k) => claimMatches(cond.claim as JsonObject, k, now));
   if ('event' in cond) {
     const d = durationMs(cond.within);
-    const n = c.behaviour.filter((b) => b.action === cond.event && now - d < b.ts && b.ts <= now).length;
+    const n = c.behaviour.filter(
+      (b) => b.action === cond.event && now - d < b.ts && b.ts <= now,
+    ).length;
     return countHolds(n, cond.count as JsonObject | undefined);
   }
   if ('segment' in cond) return c.members.has(String(cond.segment));

@@ -12,15 +12,30 @@ import { check, cleanUp } from './harness.js';
 after(cleanUp);
 
 let seq = 0;
-const ev = (fields: JsonObject): OracleLine => ({ text: JSON.stringify({ id: `x${++seq}`, ...fields }), kind: 'valid' });
-const profile = (customerId: string, ts: number, attrs: JsonObject) => ev({ type: 'customer.profile', ts, customerId, attrs });
-const appOpen = (customerId: string, ts: number) => ev({ type: 'behaviour', ts, customerId, action: 'app_open' });
+const ev = (fields: JsonObject): OracleLine => ({
+  text: JSON.stringify({ id: `x${++seq}`, ...fields }),
+  kind: 'valid',
+});
+const profile = (customerId: string, ts: number, attrs: JsonObject) =>
+  ev({ type: 'customer.profile', ts, customerId, attrs });
+const appOpen = (customerId: string, ts: number) =>
+  ev({ type: 'behaviour', ts, customerId, action: 'app_open' });
 const clock = (ts: number) => ev({ type: 'clock', ts });
 const seg = (at: number, segment: string, customerId: string, change: string) =>
   JSON.stringify({ at, segment, customerId, change });
-const touch = (at: number, trigger: string, customerId: string, params: JsonObject, heldOut = false) =>
-  JSON.stringify({ at, trigger, customerId, channel: 'push', template: 't', params, heldOut });
-const trigger = (id: string, on: JsonObject, extra: JsonObject = {}, params?: JsonObject): JsonObject => ({
+const touch = (
+  at: number,
+  trigger: string,
+  customerId: string,
+  params: JsonObject,
+  heldOut = false,
+) => JSON.stringify({ at, trigger, customerId, channel: 'push', template: 't', params, heldOut });
+const trigger = (
+  id: string,
+  on: JsonObject,
+  extra: JsonObject = {},
+  params?: JsonObject,
+): JsonObject => ({
   id,
   kind: 'trigger',
   on,
@@ -28,9 +43,19 @@ const trigger = (id: string, on: JsonObject, extra: JsonObject = {}, params?: Js
   touch: { channel: 'push', template: 't', ...(params === undefined ? {} : { params }) },
 });
 
-async function agree(label: string, rules: JsonObject[], lines: OracleLine[], transitions: string[], touches: string[]) {
+async function agree(
+  label: string,
+  rules: JsonObject[],
+  lines: OracleLine[],
+  transitions: string[],
+  touches: string[],
+) {
   const oracle = runOracle(rules, lines);
-  assert.deepEqual([...oracle.transitions].sort(), [...transitions].sort(), `${label}: oracle transitions`);
+  assert.deepEqual(
+    [...oracle.transitions].sort(),
+    [...transitions].sort(),
+    `${label}: oracle transitions`,
+  );
   assert.deepEqual([...oracle.touches].sort(), [...touches].sort(), `${label}: oracle touches`);
   await check(label, rules, lines);
 }
@@ -38,9 +63,18 @@ async function agree(label: string, rules: JsonObject[], lines: OracleLine[], tr
 describe('hand-computed contract cases agree in the oracle and the engine', () => {
   test('a time flip at t is evaluated before the record at t, and `if` sees the state after it', async () => {
     const rules = [
-      { id: 'dormant', kind: 'segment', when: { event: 'app_open', within: '1d', count: { eq: 0 } } },
+      {
+        id: 'dormant',
+        kind: 'segment',
+        when: { event: 'app_open', within: '1d', count: { eq: 0 } },
+      },
       trigger('still-dormant', { enter: 'dormant' }, { if: { segment: 'dormant' } }),
-      trigger('any-enter', { enter: 'dormant' }, {}, { seg: '${event.segment}:${event.change}@${event.at}' }),
+      trigger(
+        'any-enter',
+        { enter: 'dormant' },
+        {},
+        { seg: '${event.segment}:${event.change}@${event.at}' },
+      ),
     ];
     const flip = T0 + HOUR + DAY;
     await agree(
@@ -87,7 +121,14 @@ describe('hand-computed contract cases agree in the oracle and the engine', () =
   });
 
   test('a broadcast match compares with section 3 typing', async () => {
-    const rules = [trigger('promo', { broadcast: 'promo', match: { attr: 'score', prop: 'tier' } }, {}, { tier: '${event.props.tier}' })];
+    const rules = [
+      trigger(
+        'promo',
+        { broadcast: 'promo', match: { attr: 'score', prop: 'tier' } },
+        {},
+        { tier: '${event.props.tier}' },
+      ),
+    ];
     await agree(
       'typed broadcast match',
       rules,
@@ -113,7 +154,10 @@ describe('hand-computed contract cases agree in the oracle and the engine', () =
         ev({ type: 'claim.reported', ts: T0, customerId: 'c1', claimId: 'k1' }),
         clock(T0 + 2 * DAY),
       ],
-      [seg(T0 + 10 * HOUR, 'recent-claim', 'c1', 'enter'), seg(T0 + DAY, 'recent-claim', 'c1', 'exit')],
+      [
+        seg(T0 + 10 * HOUR, 'recent-claim', 'c1', 'enter'),
+        seg(T0 + DAY, 'recent-claim', 'c1', 'exit'),
+      ],
       [],
     );
   });
@@ -131,22 +175,72 @@ describe('hand-computed contract cases agree in the oracle and the engine', () =
         profile('c1', T0, {}),
         ev({ type: 'tag.added', ts: T0, customerId: 'c1', tag: 'vip' }),
         profile('c2', T0, {}),
-        ev({ type: 'rule.upsert', ts: T0 + HOUR, rule: { id: 'vip', kind: 'segment', when: { tag: 'vip' } } }),
+        ev({
+          type: 'rule.upsert',
+          ts: T0 + HOUR,
+          rule: { id: 'vip', kind: 'segment', when: { tag: 'vip' } },
+        }),
         ev({ type: 'rule.delete', ts: T0 + 2 * HOUR, ruleId: 'vip' }),
       ],
-      [seg(T0 + HOUR, 'vip', 'c1', 'enter'), seg(T0 + HOUR, 'ref', 'c1', 'enter'), seg(T0 + 2 * HOUR, 'ref', 'c1', 'exit')],
+      [
+        seg(T0 + HOUR, 'vip', 'c1', 'enter'),
+        seg(T0 + HOUR, 'ref', 'c1', 'enter'),
+        seg(T0 + 2 * HOUR, 'ref', 'c1', 'exit'),
+      ],
       [touch(T0 + HOUR, 'welcome', 'c1', {})],
+    );
+  });
+
+  test('a segment that references a segment added later follows it from the backfill on', async () => {
+    const rules = [
+      { id: 'follows', kind: 'segment', when: { not: { segment: 'later' } } },
+      trigger('left', { exit: 'follows' }, {}, { why: '${event.segment}:${event.change}' }),
+    ];
+    await agree(
+      'forward reference',
+      rules,
+      [
+        profile('c1', T0, { city: 'Ningbo' }),
+        profile('c2', T0, { city: 'Wenzhou' }),
+        ev({
+          type: 'rule.upsert',
+          ts: T0 + HOUR,
+          rule: { id: 'later', kind: 'segment', when: { attr: 'city', eq: 'Ningbo' } },
+        }),
+      ],
+      [
+        seg(T0, 'follows', 'c1', 'enter'),
+        seg(T0, 'follows', 'c2', 'enter'),
+        seg(T0 + HOUR, 'later', 'c1', 'enter'),
+        seg(T0 + HOUR, 'follows', 'c1', 'exit'),
+      ],
+      [touch(T0 + HOUR, 'left', 'c1', { why: 'follows:exit' })],
     );
   });
 
   test('a policy window flips at exactly endDate - D and endDate', async () => {
     const end = T0 + 5 * DAY;
-    const rules = [{ id: 'expiring', kind: 'segment', when: { policy: { product: 'auto', expiresWithin: '1d' } } }];
+    const rules = [
+      {
+        id: 'expiring',
+        kind: 'segment',
+        when: { policy: { product: 'auto', expiresWithin: '1d' } },
+      },
+    ];
     await agree(
       'expiresWithin boundaries',
       rules,
       [
-        ev({ type: 'policy.issued', ts: T0, customerId: 'c1', policyId: 'p1', product: 'auto', startDate: T0, endDate: end, premium: 1 }),
+        ev({
+          type: 'policy.issued',
+          ts: T0,
+          customerId: 'c1',
+          policyId: 'p1',
+          product: 'auto',
+          startDate: T0,
+          endDate: end,
+          premium: 1,
+        }),
         clock(end + HOUR),
       ],
       [seg(end - DAY, 'expiring', 'c1', 'enter'), seg(end, 'expiring', 'c1', 'exit')],
@@ -154,22 +248,54 @@ describe('hand-computed contract cases agree in the oracle and the engine', () =
     );
   });
 
-  test(
-    'firings written before a cap was added still count for it (contract 4: "max firings of this trigger ... already written")',
-    { todo: 'engine bug: firings made while a trigger had no cap are not counted (docs/rules.md retention paragraph)' },
-    async () => {
-      const open = (cap?: JsonObject) => trigger('opened', { event: 'behaviour', action: 'app_open' }, cap === undefined ? {} : { cap });
-      await agree(
-        'cap added later',
-        [open()],
-        [
-          appOpen('c1', T0),
-          ev({ type: 'rule.upsert', ts: T0 + HOUR, rule: open({ max: 1, per: '1d' }) }),
-          appOpen('c1', T0 + 2 * HOUR),
-        ],
-        [],
-        [touch(T0, 'opened', 'c1', {})],
+  test('a trigger added at the instant of a time flip fires for that flip (contract 1: "from this ts on"; 2: the record, then triggers)', async () => {
+    const rules = [{ id: 'recent', kind: 'segment', when: { claim: { within: '1h' } } }];
+    await agree(
+      'trigger added at a flip',
+      rules,
+      [
+        ev({ type: 'claim.reported', ts: T0, customerId: 'c1', claimId: 'k1' }),
+        ev({ type: 'rule.upsert', ts: T0 + HOUR, rule: trigger('bye', { exit: 'recent' }) }),
+      ],
+      [seg(T0, 'recent', 'c1', 'enter'), seg(T0 + HOUR, 'recent', 'c1', 'exit')],
+      [touch(T0 + HOUR, 'bye', 'c1', {})],
+    );
+  });
+
+  test('firings written before a cap was added still count for it (contract 4: "max firings of this trigger ... already written")', async () => {
+    const open = (cap?: JsonObject) =>
+      trigger(
+        'opened',
+        { event: 'behaviour', action: 'app_open' },
+        cap === undefined ? {} : { cap },
       );
-    },
-  );
+    await agree(
+      'cap added later',
+      [open()],
+      [
+        appOpen('c1', T0),
+        ev({ type: 'rule.upsert', ts: T0 + HOUR, rule: open({ max: 1, per: '1d' }) }),
+        appOpen('c1', T0 + 2 * HOUR),
+      ],
+      [],
+      [touch(T0, 'opened', 'c1', {})],
+    );
+  });
+  test('a cap lengthened past the behaviour retention still counts every firing in its window (contract 4, cap)', async () => {
+    const open = (per: string) =>
+      trigger('opened', { event: 'behaviour', action: 'app_open' }, { cap: { max: 2, per } });
+    const later = T0 + 100 * DAY;
+    await agree(
+      'cap per lengthened past the retention',
+      [open('1d')],
+      [
+        appOpen('c1', T0),
+        appOpen('c1', later),
+        ev({ type: 'rule.upsert', ts: later + HOUR, rule: open('200d') }),
+        appOpen('c1', later + 2 * HOUR),
+      ],
+      [],
+      [touch(T0, 'opened', 'c1', {}), touch(later, 'opened', 'c1', {})],
+    );
+  });
 });

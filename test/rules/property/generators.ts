@@ -2,10 +2,10 @@
  * Seeded generators of rule sets and event streams for the property test. Everything is drawn
  * from one mulberry32 stream, so a seed reproduces a scenario exactly.
  *
- * Patterns where the contract is silent (or where docs/rules.md departs from it, see the report)
- * are left out unless an option asks for them: trigger ids are never re-added after a delete, a
- * trigger keeps having (or not having) a cap across replaces, ids never change kind, `delay` is never
- * `0m`, and templates never read a field that could be null.
+ * Patterns where the contract is silent follow docs/rules.md (a re-added trigger id starts with
+ * no firing history) or are left out: ids never change kind, `delay` is never `0m`, templates
+ * never read a field that could be null, and no `cap.per` exceeds the behaviour retention (the
+ * engine forgets firings older than the retention, see contract-cases.test.ts).
  */
 import type { JsonObject, OracleLine } from './brute-force-oracle.js';
 import {
@@ -33,28 +33,53 @@ export { DAY, HOUR, MIN, Rng, T0, mulberry32 } from './rule-generators.js';
 
 export interface Scenario {
   seed: number;
+  style: string;
   rules: JsonObject[];
   lines: OracleLine[];
 }
 
+export type ScenarioStyle = 'mixed' | 'dense' | 'churn' | 'caps' | 'instants';
+
 export interface ScenarioOptions {
-  /** Allow replacing an uncapped trigger by a capped one (docs/rules.md departs from the contract there). */
+  /**
+   * Let a replace add or remove a trigger's cap (default on). Off, a trigger keeps having (or not
+   * having) a cap, which hid an engine bug once: see REGRESSION_SEEDS in property.test.ts.
+   */
   capOnUncapped?: boolean;
   events?: number;
+  /** Let a deleted trigger id be added again (default on; the seeds found before had it off). */
+  readdTriggers?: boolean;
+  /**
+   * Force a style instead of drawing one (the draw still happens, so other draws stay put);
+   * `instants` is only reachable this way: rule changes landing on time-flip instants.
+   */
+  style?: ScenarioStyle;
 }
 
 export function generateScenario(seed: number, options: ScenarioOptions = {}): Scenario {
   const r = new Rng(seed);
   // dense: one or two customers, short windows, events on boundaries; churn: many rule changes;
   // caps: frequent capped triggers that are often replaced.
-  const style = r.pick(['mixed', 'mixed', 'dense', 'churn', 'caps'] as const);
+  const drawn = r.pick(['mixed', 'mixed', 'dense', 'churn', 'caps'] as const);
+  const style = options.style ?? drawn;
   const frequent = style === 'caps';
   if (style === 'dense') r.durations = ['30m', '90m', '2h', '6h'];
   if (style === 'caps') r.durations = ['12h', '1d', '2d', '3d', '7d'];
-  const boundaryP = style === 'dense' ? 0.5 : 0.23;
-  const ruleP = style === 'churn' ? 0.25 : style === 'dense' ? 0.04 : style === 'caps' ? 0.12 : 0.07;
+  if (style === 'instants') r.durations = ['30m', '90m', '2h'];
+  const boundaryP = style === 'dense' || style === 'instants' ? 0.5 : 0.23;
+  const ruleP =
+    style === 'churn' || style === 'instants'
+      ? 0.25
+      : style === 'dense'
+        ? 0.04
+        : style === 'caps'
+          ? 0.12
+          : 0.07;
   // Segments reference only segments of a lower rank, so no rule can close a cycle.
-  const segRank: string[] = Array.from({ length: r.int(3, 6) }, (_, i) => `seg-${String.fromCharCode(97 + i)}`);
+  const segRank: string[] = Array.from(
+    { length: r.int(3, 6) },
+    (_, i) => `seg-${String.fromCharCode(97 + i)}`,
+  );
   const live = new Set<string>();
   const rules: JsonObject[] = [];
   segRank.forEach((id, i) => {
@@ -72,11 +97,15 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     rules.push(triggerRule(r, id, segRank, triggerCapped.get(id) ?? false, frequent));
   }
 
-  const customers = Array.from({ length: style === 'dense' || frequent ? r.int(1, 3) : r.int(2, 5) }, (_, i) => `c${i + 1}`);
+  const customers = Array.from(
+    { length: style === 'dense' || style === 'instants' || frequent ? r.int(1, 3) : r.int(2, 5) },
+    (_, i) => `c${i + 1}`,
+  );
   // Instants where something of a customer's data could flip, so events can land exactly on them.
   const interesting: { at: number; customerId: string | undefined; source?: JsonObject }[] = [];
   const noteInstant = (x: number, customerId: string | undefined, source?: JsonObject): void => {
-    for (const d of r.durations.map((x) => DURATION_MS[x])) interesting.push({ at: x + d, customerId, source }, { at: x - d, customerId, source });
+    for (const d of r.durations.map((x) => DURATION_MS[x]))
+      interesting.push({ at: x + d, customerId, source }, { at: x - d, customerId, source });
     interesting.push({ at: x, customerId, source });
   };
   const lines: OracleLine[] = [];
@@ -91,7 +120,12 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
   // Most customers are known early, with a profile, so that broadcasts and time flips reach them.
   for (const customerId of customers.slice(0, -1)) {
     eventSeq += 1;
-    const attrs: JsonObject = { city: r.pick(CITIES), name: r.pick(NAMES), age: r.int(20, 60), score: r.pick([10, 50, 90]) };
+    const attrs: JsonObject = {
+      city: r.pick(CITIES),
+      name: r.pick(NAMES),
+      age: r.int(20, 60),
+      score: r.pick([10, 50, 90]),
+    };
     push({ type: 'customer.profile', id: `e${eventSeq}`, ts: cursor, customerId, attrs });
     cursor += r.int(0, 30) * MIN;
   }
@@ -104,16 +138,23 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     const mode = r.float();
     if (mode < 0.12) ts = cursor;
     else if (mode < 0.12 + boundaryP) {
-      const ahead = interesting.filter((x) => x.at > cursor && x.at < cursor + 4 * DAY).sort((a, b) => a.at - b.at);
+      const ahead = interesting
+        .filter((x) => x.at > cursor && x.at < cursor + 4 * DAY)
+        .sort((a, b) => a.at - b.at);
       const chosen = ahead.length > 0 ? ahead[Math.min(ahead.length - 1, r.int(0, 3))] : undefined;
       ts = chosen?.at ?? cursor + r.int(1, 600) * MIN;
       if (chosen?.customerId !== undefined && r.chance(0.7)) {
         customerId = chosen.customerId;
         if (chosen.source !== undefined && r.chance(0.6)) echo = chosen.source;
       }
-    } else if (mode < 0.17 + boundaryP) ts = cursor - r.int(1, 3 * 24 * 60) * MIN - (r.chance(0.3) ? r.int(1, 59_999) : 0);
+    } else if (mode < 0.17 + boundaryP)
+      ts = cursor - r.int(1, 3 * 24 * 60) * MIN - (r.chance(0.3) ? r.int(1, 59_999) : 0);
     else if (mode < 0.19 + boundaryP) ts = cursor + r.int(20, 95) * DAY;
-    else ts = cursor + r.pick([r.int(1, 60) * MIN, r.int(1, 12) * HOUR, r.int(12, 48) * HOUR]) + (r.chance(0.1) ? r.int(1, 999) : 0);
+    else
+      ts =
+        cursor +
+        r.pick([r.int(1, 60) * MIN, r.int(1, 12) * HOUR, r.int(12, 48) * HOUR]) +
+        (r.chance(0.1) ? r.int(1, 999) : 0);
     cursor = Math.max(cursor, ts);
     eventSeq += 1;
     const id = `e${eventSeq}`;
@@ -131,18 +172,38 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     if (kindRoll < 0.16) {
       push(
         r.chance(0.6)
-          ? { type: 'broadcast', id, ts, topic: 'weather_alert', props: { city: r.pick([...CITIES, 7]), level: r.pick(['orange', 'red']) } }
-          : { type: 'broadcast', id, ts, topic: 'promo', props: { tier: r.pick([10, 50, 90, '50']) } },
+          ? {
+              type: 'broadcast',
+              id,
+              ts,
+              topic: 'weather_alert',
+              props: { city: r.pick([...CITIES, 7]), level: r.pick(['orange', 'red']) },
+            }
+          : {
+              type: 'broadcast',
+              id,
+              ts,
+              topic: 'promo',
+              props: { tier: r.pick([10, 50, 90, '50']) },
+            },
       );
       continue;
     }
     if (kindRoll < 0.16 + ruleP) {
       const action = frequent && r.chance(0.7) ? 6 : r.int(0, 6);
       if (action === 0) {
-        push({ type: 'rule.upsert', id, ts, rule: rejectedRule(r, r.pick(segRank)) }, 'rule-rejected');
+        push(
+          { type: 'rule.upsert', id, ts, rule: rejectedRule(r, r.pick(segRank)) },
+          'rule-rejected',
+        );
       } else if (action <= 2) {
         const i = r.int(0, segRank.length - 1);
-        push({ type: 'rule.upsert', id, ts, rule: segmentRule(r, segRank[i], segRank.slice(0, i)) });
+        push({
+          type: 'rule.upsert',
+          id,
+          ts,
+          rule: segmentRule(r, segRank[i], segRank.slice(0, i)),
+        });
         live.add(segRank[i]);
       } else if (action === 3 && live.size > 0) {
         const target = r.pick([...live]);
@@ -155,10 +216,20 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
           deadTriggers.add(target);
           push({ type: 'rule.delete', id, ts, ruleId: target });
         } else {
-          const tid = `trg-${String.fromCharCode(97 + triggerCount)}`;
-          triggerCount += 1;
+          // Re-adding a deleted id starts from an empty firing history (docs/rules.md 4).
+          const again = options.readdTriggers !== false && deadTriggers.size > 0 && r.chance(0.4);
+          const tid = again
+            ? r.pick([...deadTriggers])
+            : `trg-${String.fromCharCode(97 + triggerCount)}`;
+          if (again) deadTriggers.delete(tid);
+          else triggerCount += 1;
           triggerCapped.set(tid, r.chance(0.4));
-          push({ type: 'rule.upsert', id, ts, rule: triggerRule(r, tid, segRank, triggerCapped.get(tid) ?? false) });
+          push({
+            type: 'rule.upsert',
+            id,
+            ts,
+            rule: triggerRule(r, tid, segRank, triggerCapped.get(tid) ?? false),
+          });
         }
       } else {
         const existing = [...triggerCapped.keys()].filter((t) => !deadTriggers.has(t));
@@ -167,13 +238,20 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
           continue;
         }
         const target = r.pick(existing);
-        const capped = options.capOnUncapped === true ? r.chance(0.5) : (triggerCapped.get(target) ?? false);
+        const capped =
+          options.capOnUncapped !== false ? r.chance(0.5) : (triggerCapped.get(target) ?? false);
         triggerCapped.set(target, capped);
-        push({ type: 'rule.upsert', id, ts, rule: triggerRule(r, target, segRank, capped, frequent) });
+        push({
+          type: 'rule.upsert',
+          id,
+          ts,
+          rule: triggerRule(r, target, segRank, capped, frequent),
+        });
       }
       continue;
     }
-    const type = echoType(r, echo) ?? r.pick(CUSTOMER_EVENT_TYPES);
+    const type =
+      echoType(r, echo) ?? (frequent && r.chance(0.5) ? 'behaviour' : r.pick(CUSTOMER_EVENT_TYPES));
     const event: JsonObject = { type, id, ts, customerId };
     if (r.chance(0.1)) event.source = r.pick(['app', 'crm']);
     if (type === 'customer.profile') {
@@ -190,11 +268,13 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
       event.policyId = echo?.policyId ?? r.pick(['p1', 'p2']);
       event.product = r.pick(PRODUCTS);
       event.startDate = ts;
-      event.endDate = cursor + r.pick([r.int(1, 48) * HOUR, r.int(2, 20) * DAY, -r.int(1, 48) * HOUR]);
+      event.endDate =
+        cursor + r.pick([r.int(1, 48) * HOUR, r.int(2, 20) * DAY, -r.int(1, 48) * HOUR]);
       event.premium = r.pick([800, 1200.5, 3000]);
       if (r.chance(0.6)) event.attrs = { vehicleAge: r.int(0, 12), plateCity: r.pick(CITIES) };
       noteInstant(event.endDate as number, customerId, event);
-    } else if (type === 'policy.cancelled') event.policyId = echo?.policyId ?? r.pick(['p1', 'p2', 'p9']);
+    } else if (type === 'policy.cancelled')
+      event.policyId = echo?.policyId ?? r.pick(['p1', 'p2', 'p9']);
     else if (type.startsWith('claim.')) {
       event.claimId = echo?.claimId ?? r.pick(['k1', 'k2']);
       if (r.chance(0.6)) event.amount = r.pick([300, 2000, 9999.5, 15000]);
@@ -202,10 +282,14 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
       event.action = echo?.action ?? r.pick(ACTIONS);
       if (r.chance(0.5)) event.props = { city: r.pick(CITIES), page: 'home' };
     }
-    noteInstant(ts, customerId, type === 'customer.profile' || type.startsWith('tag.') ? undefined : event);
+    noteInstant(
+      ts,
+      customerId,
+      type === 'customer.profile' || type.startsWith('tag.') ? undefined : event,
+    );
     push(event);
   }
-  return { seed, rules, lines };
+  return { seed, style, rules, lines };
 }
 
 /** An event type touching the same data as `echo` (same action, policy or claim), if any. */

@@ -48,7 +48,19 @@ export class Rng {
   }
 }
 
-export const DURATIONS = ['30m', '90m', '2h', '6h', '12h', '1d', '2d', '3d', '5d', '7d', '90d'] as const;
+export const DURATIONS = [
+  '30m',
+  '90m',
+  '2h',
+  '6h',
+  '12h',
+  '1d',
+  '2d',
+  '3d',
+  '5d',
+  '7d',
+  '90d',
+] as const;
 export const DURATION_MS: Record<string, number> = {
   '30m': 30 * MIN,
   '90m': 90 * MIN,
@@ -105,7 +117,8 @@ function attrLeaf(r: Rng): JsonObject {
 
 function whereCondition(r: Rng): JsonObject {
   const leaf = (): JsonObject => {
-    if (r.chance(0.5)) return { attr: 'vehicleAge', [r.pick(['gt', 'gte', 'lt', 'lte', 'eq'])]: r.int(0, 12) };
+    if (r.chance(0.5))
+      return { attr: 'vehicleAge', [r.pick(['gt', 'gte', 'lt', 'lte', 'eq'])]: r.int(0, 12) };
     const op = r.pick(['eq', 'ne', 'in']);
     return { attr: 'plateCity', [op]: op === 'in' ? r.subset(CITIES, 0.6) : r.pick(CITIES) };
   };
@@ -127,7 +140,8 @@ function policyLeaf(r: Rng): JsonObject {
 
 function claimLeaf(r: Rng): JsonObject {
   const spec: JsonObject = {};
-  if (r.chance(0.6)) spec.status = r.chance(0.3) ? r.subset(CLAIM_STATUSES, 0.5) : r.pick(CLAIM_STATUSES);
+  if (r.chance(0.6))
+    spec.status = r.chance(0.3) ? r.subset(CLAIM_STATUSES, 0.5) : r.pick(CLAIM_STATUSES);
   if (r.chance(0.6)) spec.within = r.duration();
   if (r.chance(0.3)) spec.minAmount = r.pick([500, 2000, 10000]);
   return { claim: spec };
@@ -167,7 +181,11 @@ export function condition(r: Rng, segments: string[], depth = 0): JsonObject {
     case 8:
     case 9: {
       const n = r.int(0, 3);
-      return { [r.pick(['all', 'any'])]: Array.from({ length: n }, () => condition(r, segments, depth + 1)) };
+      return {
+        [r.pick(['all', 'any'])]: Array.from({ length: n }, () =>
+          condition(r, segments, depth + 1),
+        ),
+      };
     }
     default:
       return r.chance(0.5) ? eventLeaf(r) : policyLeaf(r);
@@ -177,7 +195,10 @@ export function condition(r: Rng, segments: string[], depth = 0): JsonObject {
 // ---------------------------------------------------------------------------------- rules
 
 function touch(r: Rng): JsonObject {
-  const t: JsonObject = { channel: r.pick(['push', 'sms', 'wechat', 'coupon']), template: r.pick(['tpl_a', 'tpl_b']) };
+  const t: JsonObject = {
+    channel: r.pick(['push', 'sms', 'wechat', 'coupon']),
+    template: r.pick(['tpl_a', 'tpl_b']),
+  };
   if (r.chance(0.8)) {
     const params: JsonObject = {};
     const pool: [string, Json][] = [
@@ -208,7 +229,9 @@ function touch(r: Rng): JsonObject {
 function triggerOn(r: Rng, segmentIds: string[]): JsonObject {
   switch (r.int(0, 4)) {
     case 0:
-      return r.chance(0.5) ? { event: 'behaviour', action: r.pick(ACTIONS) } : { event: 'behaviour' };
+      return r.chance(0.5)
+        ? { event: 'behaviour', action: r.pick(ACTIONS) }
+        : { event: 'behaviour' };
     case 1:
       return { event: r.pick(CUSTOMER_EVENT_TYPES) };
     case 2:
@@ -224,9 +247,19 @@ function triggerOn(r: Rng, segmentIds: string[]): JsonObject {
 }
 
 /** `frequent`: the trigger fires on common events, so its cap and replacements matter. */
-export function triggerRule(r: Rng, id: string, segmentIds: string[], capped: boolean, frequent = false): JsonObject {
+export function triggerRule(
+  r: Rng,
+  id: string,
+  segmentIds: string[],
+  capped: boolean,
+  frequent = false,
+): JsonObject {
   const on = frequent
-    ? r.pick<JsonObject>([{ event: 'behaviour' }, { broadcast: 'weather_alert' }, { event: 'behaviour', action: 'app_open' }])
+    ? r.pick<JsonObject>([
+        { event: 'behaviour' },
+        { broadcast: 'weather_alert' },
+        { event: 'behaviour', action: 'app_open' },
+      ])
     : triggerOn(r, segmentIds);
   const rule: JsonObject = { id, kind: 'trigger', on };
   if (r.chance(0.2)) rule.name = `trigger ${id}`;
@@ -240,7 +273,11 @@ export function triggerRule(r: Rng, id: string, segmentIds: string[], capped: bo
 
 export function segmentRule(r: Rng, id: string, lower: string[]): JsonObject {
   // A reference to a trigger id is accepted and is always false (docs 3).
-  const rule: JsonObject = { id, kind: 'segment', when: condition(r, r.chance(0.1) ? [...lower, 'trg-a'] : lower) };
+  const rule: JsonObject = {
+    id,
+    kind: 'segment',
+    when: condition(r, r.chance(0.1) ? [...lower, 'trg-a'] : lower),
+  };
   if (r.chance(0.2)) rule.version = r.chance(0.5) ? 2 : 'v2';
   return rule;
 }

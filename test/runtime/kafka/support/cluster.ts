@@ -35,7 +35,11 @@ export class TestCluster {
     readonly partitions: number,
   ) {}
 
-  static async start(options: { partitions: number; rules: readonly Rule[]; logger?: EmbeddedKafkaOptions['logger'] }): Promise<TestCluster> {
+  static async start(options: {
+    partitions: number;
+    rules: readonly Rule[];
+    logger?: EmbeddedKafkaOptions['logger'];
+  }): Promise<TestCluster> {
     const broker = await startEmbeddedKafka({ port: 0, logger: options.logger });
     const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'kafka-it' });
     const admin = kafka.admin();
@@ -55,7 +59,11 @@ export class TestCluster {
     ]);
     await producer.send({
       topic: topics.rules,
-      messages: options.rules.map((rule) => ({ key: rule.id, value: JSON.stringify(rule), timestamp: '0' })),
+      messages: options.rules.map((rule) => ({
+        key: rule.id,
+        value: JSON.stringify(rule),
+        timestamp: '0',
+      })),
     });
     return cluster;
   }
@@ -69,7 +77,11 @@ export class TestCluster {
       sent.push(
         ...(await this.producer.send({
           topic: this.topics.events,
-          messages: customer.map((event) => ({ key: String(event.customerId), value: JSON.stringify(event), timestamp: String(event.ts) })),
+          messages: customer.map((event) => ({
+            key: String(event.customerId),
+            value: JSON.stringify(event),
+            timestamp: String(event.ts),
+          })),
         })),
       );
     }
@@ -77,7 +89,11 @@ export class TestCluster {
       sent.push(
         ...(await this.producer.send({
           topic: this.topics.broadcasts,
-          messages: broadcasts.map((event) => ({ key: null, value: JSON.stringify(event), timestamp: String(event.ts) })),
+          messages: broadcasts.map((event) => ({
+            key: null,
+            value: JSON.stringify(event),
+            timestamp: String(event.ts),
+          })),
         })),
       );
     }
@@ -86,13 +102,21 @@ export class TestCluster {
 
   /** Raw bytes (poison records) to one partition of the events topic; resolves to its offset. */
   async produceRaw(partition: number, key: string, value: string, ts: number): Promise<number> {
-    const [meta] = await this.producer.send({ topic: this.topics.events, messages: [{ key, value, partition, timestamp: String(ts) }] });
+    const [meta] = await this.producer.send({
+      topic: this.topics.events,
+      messages: [{ key, value, partition, timestamp: String(ts) }],
+    });
     return Number(meta.baseOffset);
   }
 
-  /** A read_committed consumer of the given topics from the beginning; resolves once it has its partitions. */
+  /**
+   * A read_committed consumer of the given topics from the beginning; resolves once it has its
+   * partitions. A record redelivered to it (after a rebalance of its own group) is kept once, by
+   * offset, so a duplicate in its list is a duplicate on the topic.
+   */
   async reader(topics: readonly string[]): Promise<OutputRecord[]> {
     const records: OutputRecord[] = [];
+    const seen = new Set<string>();
     const consumer = this.kafka.consumer({
       groupId: `reader-${this.readers.length}-${Date.now()}`,
       readUncommitted: false,
@@ -109,8 +133,12 @@ export class TestCluster {
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
+        const position = `${topic}/${partition}/${message.offset}`;
+        if (seen.has(position)) return;
+        seen.add(position);
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+        for (const [name, value] of Object.entries(message.headers ?? {}))
+          if (value !== undefined) headers[name] = String(value);
         records.push({
           topic,
           partition,
@@ -125,6 +153,12 @@ export class TestCluster {
     return records;
   }
 
+  /** The group's committed offset per partition of the topic (-1: none). */
+  async committed(groupId: string, topic: string): Promise<Map<number, number>> {
+    const [entry] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  }
+
   /** True when the group has committed every partition of the topic up to its end. */
   async caughtUp(groupId: string, topic: string): Promise<boolean> {
     const ends = await endOffsets(this.admin, topic);
@@ -137,6 +171,24 @@ export class TestCluster {
     return true;
   }
 
+  /** The application's changelog topics as they exist now (the runtime creates one per store). */
+  changelogTopics(applicationId: string): string[] {
+    return this.broker
+      .topics()
+      .map((topic) => topic.name)
+      .filter((name) => name.startsWith(`${applicationId}-`) && name.endsWith('-changelog'))
+      .sort();
+  }
+
+  /** Changelog records (transaction markers not counted) of one partition, over every store. */
+  changelogRecords(applicationId: string, partition: number): number {
+    let count = 0;
+    for (const topic of this.changelogTopics(applicationId)) {
+      count += this.broker.records(topic, partition).filter((record) => !record.isControl).length;
+    }
+    return count;
+  }
+
   async close(): Promise<void> {
     for (const reader of this.readers) await reader.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
@@ -147,5 +199,7 @@ export class TestCluster {
 
 /** Values of the records of one topic, parsed. */
 export function valuesOf<T>(records: readonly OutputRecord[], topic: string): T[] {
-  return records.filter((record) => record.topic === topic && record.value !== null).map((record) => JSON.parse(record.value as string) as T);
+  return records
+    .filter((record) => record.topic === topic && record.value !== null)
+    .map((record) => JSON.parse(record.value as string) as T);
 }

@@ -5,6 +5,7 @@
 import { createKafkaClient } from '../../../../src/io/index.js';
 import { KafkaStreams, buildTouchstreamTopology } from '../../../../src/runtime/index.js';
 import type { RestoreProgress } from '../../../../src/runtime/index.js';
+import { TEST_TUNING, tunedKafka } from './client-tuning.js';
 import { HEARTBEAT_INTERVAL_MS, SESSION_TIMEOUT_MS } from './child-instance.js';
 import { DEAD_LETTER_TOPIC } from './cluster.js';
 import type { TestCluster } from './cluster.js';
@@ -24,9 +25,13 @@ export async function startInProcess(
 ): Promise<InProcessInstance> {
   const restores: RestoreProgress[] = [];
   const logs: InProcessInstance['logs'] = [];
-  const push = (level: string) => (fields: Record<string, unknown>, message: string) => logs.push({ level, message, fields });
+  const push = (level: string) => (fields: Record<string, unknown>, message: string) =>
+    logs.push({ level, message, fields });
   const runtime = new KafkaStreams({
-    kafka: createKafkaClient({ brokers: cluster.broker.brokers, clientId: options.instanceId }),
+    kafka: tunedKafka(
+      createKafkaClient({ brokers: cluster.broker.brokers, clientId: options.instanceId }),
+      TEST_TUNING,
+    ),
     applicationId: options.applicationId,
     instanceId: options.instanceId,
     topology: buildTouchstreamTopology({}).topology,
@@ -43,7 +48,10 @@ export async function startInProcess(
     for (const { message, fields } of logs) {
       if (message !== 'task restored') continue;
       const counts = Object.values(fields.restored as Record<string, number>);
-      totals.set(String(fields.taskId), counts.reduce((sum, n) => sum + n, 0));
+      totals.set(
+        String(fields.taskId),
+        counts.reduce((sum, n) => sum + n, 0),
+      );
     }
     return totals;
   };

@@ -5,32 +5,47 @@
  *   node --import tsx instance.ts <brokers> <instanceId> <stateDir> [exactly_once|at_least_once]
  *
  * Tuning comes from the environment (TS_TEST_APP_ID, TS_TEST_DLQ, TS_TEST_SESSION_TIMEOUT_MS,
- * TS_TEST_HEARTBEAT_MS, TS_TEST_TXN_TIMEOUT_MS). With an IPC channel the instance reports its
- * log lines, restore progress and rebalances to the parent and answers `{ type: 'tasks' }` and
- * `{ type: 'lag' }`; SIGTERM stops it cleanly and exits 0.
+ * TS_TEST_HEARTBEAT_MS, and TS_TEST_TXN_TIMEOUT_MS / TS_TEST_FETCH_MAX_WAIT_MS: see
+ * client-tuning.ts). With an IPC channel the instance reports its log lines, restore progress and
+ * rebalances to the parent and answers `{ type: 'tasks' }` and `{ type: 'lag' }`; SIGTERM stops it
+ * cleanly and exits 0.
  */
-import type { Kafka, ProducerConfig } from 'kafkajs';
 import { createKafkaClient } from '../../../../src/io/index.js';
 import { KafkaStreams, buildTouchstreamTopology } from '../../../../src/runtime/index.js';
 import type { ProcessingGuarantee } from '../../../../src/runtime/index.js';
+import { tunedKafka } from './client-tuning.js';
 
 export type InstanceMessage =
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }
+  | {
+      type: 'log';
+      level: 'info' | 'warn' | 'error';
+      message: string;
+      fields: Record<string, unknown>;
+    }
   | { type: 'restore'; taskId: string; store: string; restored: number; fromOffset: number }
   | { type: 'started' }
   | { type: 'stopped' }
   | { type: 'failed'; error: string }
-  | { type: 'tasks'; tasks: { taskId: string; state: string; processed: number; deadLetters: number }[] }
-  | { type: 'lag'; lag: { topic: string; partition: number; lag: number; end: number; committed: number }[] };
+  | {
+      type: 'tasks';
+      tasks: { taskId: string; state: string; processed: number; deadLetters: number }[];
+    }
+  | {
+      type: 'lag';
+      lag: { topic: string; partition: number; lag: number; end: number; committed: number }[];
+    };
 
 export type InstanceRequest = { type: 'tasks' } | { type: 'lag' };
 
 const [brokers, instanceId, stateDir, guaranteeArg] = process.argv.slice(2);
 if (brokers === undefined || instanceId === undefined || stateDir === undefined) {
-  process.stderr.write('usage: instance.ts <brokers> <instanceId> <stateDir> [exactly_once|at_least_once]\n');
+  process.stderr.write(
+    'usage: instance.ts <brokers> <instanceId> <stateDir> [exactly_once|at_least_once]\n',
+  );
   process.exit(2);
 }
-const guarantee: ProcessingGuarantee = guaranteeArg === 'at_least_once' ? 'at_least_once' : 'exactly_once';
+const guarantee: ProcessingGuarantee =
+  guaranteeArg === 'at_least_once' ? 'at_least_once' : 'exactly_once';
 const numberFromEnv = (name: string): number | undefined => {
   const text = process.env[name];
   return text === undefined || text === '' ? undefined : Number(text);
@@ -40,16 +55,7 @@ const report = (message: InstanceMessage): void => {
   if (process.send !== undefined && process.connected) process.send(message);
 };
 
-function withTransactionTimeout(kafka: Kafka, timeoutMs: number | undefined): Kafka {
-  if (timeoutMs === undefined) return kafka;
-  // KafkaStreamsOptions has no knob for it; the tests need a killed member's open transaction to
-  // be aborted in seconds rather than kafkajs' default of 60 s.
-  const wrapped = Object.create(kafka) as Kafka;
-  wrapped.producer = (config?: ProducerConfig) => kafka.producer({ ...config, transactionTimeout: timeoutMs });
-  return wrapped;
-}
-
-const kafka = withTransactionTimeout(
+const kafka = tunedKafka(
   createKafkaClient({
     brokers: brokers.split(','),
     clientId: `instance-${instanceId}`,
@@ -57,7 +63,10 @@ const kafka = withTransactionTimeout(
       if (level === 'error' || level === 'warn') report({ type: 'log', level, message, fields });
     },
   }),
-  numberFromEnv('TS_TEST_TXN_TIMEOUT_MS'),
+  {
+    transactionTimeoutMs: numberFromEnv('TS_TEST_TXN_TIMEOUT_MS'),
+    fetchMaxWaitMs: numberFromEnv('TS_TEST_FETCH_MAX_WAIT_MS'),
+  },
 );
 const { topology } = buildTouchstreamTopology({});
 const runtime = new KafkaStreams({
@@ -95,7 +104,8 @@ process.on('SIGTERM', () => {
   runtime.stop().then(
     () => {
       // Exit only once the parent has the message: process.exit would drop a pending IPC send.
-      if (process.send !== undefined && process.connected) process.send({ type: 'stopped' } satisfies InstanceMessage, () => process.exit(0));
+      if (process.send !== undefined && process.connected)
+        process.send({ type: 'stopped' } satisfies InstanceMessage, () => process.exit(0));
       else process.exit(0);
     },
     (error: unknown) => {

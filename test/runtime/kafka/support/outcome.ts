@@ -46,12 +46,19 @@ export function duplicates(keys: readonly string[]): string[] {
   return [...twice].sort();
 }
 
-export async function replayOutcome(rules: readonly Rule[], events: readonly ScenarioEvent[]): Promise<Outcome & { deadLetters: number }> {
+export async function replayOutcome(
+  rules: readonly Rule[],
+  events: readonly ScenarioEvent[],
+): Promise<Outcome & { deadLetters: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'kafka-it-replay-'));
   const rulesFile = join(dir, 'rules.json');
   const eventsFile = join(dir, 'events.jsonl');
   await writeFile(rulesFile, JSON.stringify(rules));
   await writeFile(eventsFile, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
   const result = await replay({ rulesFile, eventsFile, outDir: join(dir, 'out'), partitions: 1 });
-  return { memberships: memberships(result.transitions), touches: touchLines(result.touches), deadLetters: result.deadLetters.length };
+  return {
+    memberships: memberships(result.transitions),
+    touches: touchLines(result.touches),
+    deadLetters: result.deadLetters.length,
+  };
 }

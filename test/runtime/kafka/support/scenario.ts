@@ -21,15 +21,33 @@ const STEP_MS = 1_000;
 const DAY_MS = 86_400_000;
 const CITIES = ['SH', 'BJ', 'GZ'] as const;
 
-export type ScenarioEvent = Record<string, unknown> & { type: string; id: string; ts: number; customerId?: string };
+export type ScenarioEvent = Record<string, unknown> & {
+  type: string;
+  id: string;
+  ts: number;
+  customerId?: string;
+};
 
 export const RULES: Rule[] = [
   { id: 'vip', kind: 'segment', when: { attr: 'level', eq: 'vip' } },
   { id: 'auto-holder', kind: 'segment', when: { policy: { product: 'auto', status: 'active' } } },
   { id: 'claimant', kind: 'segment', when: { claim: { status: 'settled' } } },
-  { id: 'vip-claimant', kind: 'segment', when: { all: [{ segment: 'vip' }, { segment: 'claimant' }] } },
-  { id: 'loyal-auto', kind: 'segment', when: { all: [{ tag: 'loyal' }, { segment: 'auto-holder' }] } },
-  { id: 'welcome-vip', kind: 'trigger', on: { enter: 'vip' }, touch: { channel: 'sms', template: 'welcome', params: { name: '${attr.name}' } } },
+  {
+    id: 'vip-claimant',
+    kind: 'segment',
+    when: { all: [{ segment: 'vip' }, { segment: 'claimant' }] },
+  },
+  {
+    id: 'loyal-auto',
+    kind: 'segment',
+    when: { all: [{ tag: 'loyal' }, { segment: 'auto-holder' }] },
+  },
+  {
+    id: 'welcome-vip',
+    kind: 'trigger',
+    on: { enter: 'vip' },
+    touch: { channel: 'sms', template: 'welcome', params: { name: '${attr.name}' } },
+  },
   {
     id: 'claim-care',
     kind: 'trigger',
@@ -37,7 +55,12 @@ export const RULES: Rule[] = [
     if: { segment: 'vip' },
     touch: { channel: 'push', template: 'claim-care', params: { amount: '${event.amount}' } },
   },
-  { id: 'lapse', kind: 'trigger', on: { exit: 'auto-holder' }, touch: { channel: 'wechat', template: 'lapse' } },
+  {
+    id: 'lapse',
+    kind: 'trigger',
+    on: { exit: 'auto-holder' },
+    touch: { channel: 'wechat', template: 'lapse' },
+  },
   {
     id: 'first-open',
     kind: 'trigger',
@@ -50,17 +73,30 @@ export const RULES: Rule[] = [
     kind: 'trigger',
     on: { broadcast: 'weather_alert', match: { attr: 'city', prop: 'city' } },
     holdout: 0.25,
-    touch: { channel: 'push', template: 'storm', params: { city: '${event.props.city}', name: '${attr.name}' } },
+    touch: {
+      channel: 'push',
+      template: 'storm',
+      params: { city: '${event.props.city}', name: '${attr.name}' },
+    },
   } as Rule,
 ];
 
 /** The steps every customer goes through; some only for some customers. */
-function customerStep(step: number, n: number, customerId: string, ts: number): ScenarioEvent | undefined {
+function customerStep(
+  step: number,
+  n: number,
+  customerId: string,
+  ts: number,
+): ScenarioEvent | undefined {
   const id = `${customerId}-${step}`;
   const base = { id, ts, customerId };
   switch (step) {
     case 0:
-      return { ...base, type: 'customer.profile', attrs: { name: `N${n}`, level: n % 3 === 0 ? 'vip' : 'std', city: CITIES[(n >> 1) % 3] } };
+      return {
+        ...base,
+        type: 'customer.profile',
+        attrs: { name: `N${n}`, level: n % 3 === 0 ? 'vip' : 'std', city: CITIES[(n >> 1) % 3] },
+      };
     case 1:
       return {
         ...base,
@@ -78,7 +114,9 @@ function customerStep(step: number, n: number, customerId: string, ts: number): 
     case 4:
       return { ...base, type: 'behaviour', action: 'app_open' };
     case 5:
-      return n % 4 === 3 ? undefined : { ...base, type: 'claim.settled', claimId: `k${n}`, amount: 100 * n };
+      return n % 4 === 3
+        ? undefined
+        : { ...base, type: 'claim.settled', claimId: `k${n}`, amount: 100 * n };
     case 6:
       if (n % 4 === 0) return { ...base, type: 'customer.profile', attrs: { level: 'vip' } };
       if (n % 3 === 0) return { ...base, type: 'customer.profile', attrs: { level: null } };
@@ -86,7 +124,9 @@ function customerStep(step: number, n: number, customerId: string, ts: number): 
     case 7:
       return n % 5 === 0 ? { ...base, type: 'policy.cancelled', policyId: `p${n}` } : undefined;
     case 8:
-      return n % 2 === 0 ? { ...base, type: 'tag.added', tag: 'loyal' } : { ...base, type: 'behaviour', action: 'page_view' };
+      return n % 2 === 0
+        ? { ...base, type: 'tag.added', tag: 'loyal' }
+        : { ...base, type: 'behaviour', action: 'page_view' };
     default:
       return undefined;
   }
@@ -98,7 +138,13 @@ export const STEPS = 9;
  * Customer events, round-robin over customers step by step (so every partition sees a mix), with
  * `ts` growing by one second per event from `fromTs`.
  */
-export function customerEvents(options: { customers: number; firstCustomer?: number; steps?: readonly number[]; fromTs?: number; prefix?: string }): ScenarioEvent[] {
+export function customerEvents(options: {
+  customers: number;
+  firstCustomer?: number;
+  steps?: readonly number[];
+  fromTs?: number;
+  prefix?: string;
+}): ScenarioEvent[] {
   const first = options.firstCustomer ?? 0;
   const steps = options.steps ?? Array.from({ length: STEPS }, (_, step) => step);
   const prefix = options.prefix ?? 'c';

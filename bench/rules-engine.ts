@@ -1,0 +1,206 @@
+/**
+ * The rule engine at a million customers (issue 3, item 8), on the real topology through the
+ * in-process driver's batch path (`pipeBatch`, one partition, LevelDB):
+ *  (a) events/s of a mixed stream (behaviour, profile changes, claims, tags, policies) against
+ *      100 rules, after the customers are loaded; and json-rules-engine evaluating the same 60
+ *      segment conditions for each event over plain in-memory customers (bench/support/rules-engine-jre.ts
+ *      says what it cannot express);
+ *  (b) the backfill of a new segment over every customer, published on the rules topic;
+ *  (c) a weather alert to the ~5% of customers in one city: from piping it to its last touch.
+ *
+ * Sizes can be lowered for a trial run: BENCH_CUSTOMERS, BENCH_EVENTS; BENCH_JRE_SECONDS bounds
+ * the baseline's timed loop (default 60 s); BENCH_BACKEND=memory runs the engine on the memory
+ * store instead (rows are then named *_memory_*).
+ */
+import { validateRules } from '../src/rules/index.js';
+import type { CustomerEvent } from '../src/rules/index.js';
+import type { StoreBackend } from '../src/state/index.js';
+import { ALERT_CITY, T0, loadEvents, streamEvents, toRecord } from './support/rules-engine-data.js';
+import type { RawRecord } from './support/rules-engine-data.js';
+import { BATCH, EngineHarness, cpuSeconds } from './support/rules-engine-driver.js';
+import type { Timing } from './support/rules-engine-driver.js';
+import { JreBaseline } from './support/rules-engine-jre.js';
+import { BACKFILL_SEGMENT, RULES, SEGMENTS } from './support/rules-engine-rules.js';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 500_000);
+const JRE_SECONDS = Number(process.env.BENCH_JRE_SECONDS ?? 60);
+const BACKEND = (process.env.BENCH_BACKEND ?? 'leveldb') as StoreBackend;
+const DAY = 86_400_000;
+
+function log(message: string): void {
+  process.stderr.write(`[rules-engine ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function checkRules(): void {
+  const checked = validateRules([...RULES, BACKFILL_SEGMENT]);
+  if (checked.rejected.length > 0)
+    throw new Error(`bench rules rejected: ${JSON.stringify(checked.rejected[0])}`);
+}
+
+async function load(
+  engine: EngineHarness,
+): Promise<{ events: number; timing: Timing; endTs: number }> {
+  let batch: RawRecord[] = [];
+  let events = 0;
+  const timing: Timing = { seconds: 0, cpu: 0 };
+  let endTs = T0;
+  const add = (more: Timing) => {
+    timing.seconds += more.seconds;
+    timing.cpu += more.cpu;
+  };
+  for (const event of loadEvents(CUSTOMERS)) {
+    batch.push(toRecord(event));
+    endTs = event.ts;
+    if (batch.length === BATCH) {
+      add(await engine.pipe(batch));
+      events += batch.length;
+      batch = [];
+      if (events % 500_000 === 0) log(`loaded ${events} events`);
+    }
+  }
+  add(await engine.pipe(batch));
+  events += batch.length;
+  return { events, timing, endTs };
+}
+
+async function timeBackfill(engine: EngineHarness): Promise<Record<string, number>> {
+  const transitionsBefore = engine.count(engine.topics.transitions);
+  const started = performance.now();
+  const cpu = cpuSeconds();
+  await engine.driver.pipeRaw(
+    engine.topics.rules,
+    Buffer.from(BACKFILL_SEGMENT.id),
+    Buffer.from(JSON.stringify(BACKFILL_SEGMENT)),
+    engine.driver.currentStreamTime(),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = cpuSeconds() - cpu;
+  engine.trim();
+  return {
+    backfill_seconds: Number(seconds.toFixed(2)),
+    backfill_cpu_seconds: Number(cpuUsed.toFixed(2)),
+    backfill_customers_visited: engine.backfill.visited,
+    backfill_enter_transitions: engine.count(engine.topics.transitions) - transitionsBefore,
+  };
+}
+
+async function timeBroadcast(engine: EngineHarness): Promise<Record<string, number>> {
+  const touches = engine.driver.cluster.topic(engine.topics.touches);
+  if (touches === undefined) throw new Error('bench: no touch was written before the broadcast');
+  const append = touches.append.bind(touches);
+  let lastTouch = 0;
+  const touchesBefore = engine.count(engine.topics.touches);
+  const ts = engine.driver.currentStreamTime();
+  const alert = {
+    type: 'broadcast',
+    id: 'w1',
+    ts,
+    topic: 'weather_alert',
+    props: { city: ALERT_CITY, level: 'orange' },
+  };
+  const started = performance.now();
+  const cpu = cpuSeconds();
+  let cpuToLast = 0;
+  touches.append = (partition, record) => {
+    lastTouch = performance.now();
+    cpuToLast = cpuSeconds() - cpu;
+    return append(partition, record);
+  };
+  await engine.driver.pipeRaw(
+    engine.topics.broadcasts,
+    null,
+    Buffer.from(JSON.stringify(alert)),
+    ts,
+  );
+  const total = (performance.now() - started) / 1000;
+  touches.append = append;
+  engine.trim();
+  return {
+    broadcast_seconds_to_last_touch: Number(((lastTouch - started) / 1000).toFixed(3)),
+    broadcast_cpu_seconds_to_last_touch: Number(cpuToLast.toFixed(3)),
+    broadcast_seconds_incl_commit: Number(total.toFixed(3)),
+    broadcast_touches: engine.count(engine.topics.touches) - touchesBefore,
+  };
+}
+
+/** The baseline over the same data: plain customers built from the load, then the stream timed. */
+async function baseline(stream: readonly RawRecord[]): Promise<Record<string, number>> {
+  const jre = new JreBaseline(SEGMENTS);
+  // Memberships start empty: evaluating 2.5M load events through json-rules-engine would take minutes.
+  for (const event of loadEvents(CUSTOMERS)) jre.applyOnly(event);
+  log(`json-rules-engine: ${jre.customers.size} plain customers built`);
+  const budget = JRE_SECONDS * 1000;
+  const started = performance.now();
+  const cpu = cpuSeconds();
+  let events = 0;
+  while (events < stream.length && performance.now() - started < budget) {
+    const end = Math.min(events + 1000, stream.length);
+    for (; events < end; events += 1) {
+      await jre.process(JSON.parse(stream[events].value.toString('utf8')) as CustomerEvent);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = cpuSeconds() - cpu;
+  return {
+    jre_events: events,
+    jre_events_per_s: Math.round(events / seconds),
+    jre_events_per_cpu_s: Math.round(events / cpuUsed),
+    jre_transitions: jre.transitions,
+  };
+}
+
+export async function run(): Promise<Record<string, number>> {
+  checkRules();
+  const suffix = BACKEND === 'leveldb' ? '' : `_${BACKEND}`;
+  const engine = await EngineHarness.open(RULES, BACKEND);
+  log(`engine open (${BACKEND}); loading ${CUSTOMERS} customers`);
+  const loaded = await load(engine);
+  log(`loaded ${loaded.events} events in ${loaded.timing.seconds.toFixed(1)} s`);
+
+  const stream: RawRecord[] = [];
+  const shape = {
+    customers: CUSTOMERS,
+    events: EVENTS,
+    startTs: loaded.endTs + 60_000,
+    spanMs: DAY,
+  };
+  for (const event of streamEvents(shape)) stream.push(toRecord(event));
+  const transitionsBefore = engine.count(engine.topics.transitions);
+  const touchesBefore = engine.count(engine.topics.touches);
+  log(`streaming ${stream.length} events`);
+  const streamTiming = await engine.pipe(stream);
+  const engineRate = stream.length / streamTiming.seconds;
+  const engineCpuRate = stream.length / streamTiming.cpu;
+  log(`stream: ${Math.round(engineRate)} events/s`);
+  const results: Record<string, number> = {
+    customers: CUSTOMERS,
+    rules: RULES.length,
+    segments: SEGMENTS.length,
+    load_events: loaded.events,
+    [`load_events_per_s${suffix}`]: Math.round(loaded.events / loaded.timing.seconds),
+    [`load_events_per_cpu_s${suffix}`]: Math.round(loaded.events / loaded.timing.cpu),
+    stream_events: stream.length,
+    [`engine${suffix}_events_per_s`]: Math.round(engineRate),
+    [`engine${suffix}_events_per_cpu_s`]: Math.round(engineCpuRate),
+    stream_transitions: engine.count(engine.topics.transitions) - transitionsBefore,
+    stream_touches: engine.count(engine.topics.touches) - touchesBefore,
+  };
+
+  Object.assign(results, await timeBackfill(engine));
+  log(`backfill: ${results.backfill_seconds} s`);
+  Object.assign(results, await timeBroadcast(engine));
+  log(`broadcast: ${results.broadcast_seconds_to_last_touch} s`);
+  results.dead_letters = engine.driver.deadLetters.length;
+  await engine.close();
+
+  if (JRE_SECONDS > 0) {
+    const jre = await baseline(stream);
+    Object.assign(results, jre);
+    results[`engine${suffix}_over_jre`] = Number((engineRate / jre.jre_events_per_s).toFixed(2));
+    results[`engine${suffix}_over_jre_cpu`] = Number(
+      (engineCpuRate / jre.jre_events_per_cpu_s).toFixed(2),
+    );
+  }
+  return results;
+}
