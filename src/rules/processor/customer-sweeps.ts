@@ -36,13 +36,19 @@ export class BackfillJob implements EngineJob {
   ) {}
 
   async step(): Promise<boolean> {
-    const keys: string[] = [];
+    const entries: { key: string; value: CustomerState }[] = [];
     const range =
       this.cursor === undefined ? { limit: this.chunk } : { gt: this.cursor, limit: this.chunk };
-    for await (const entry of this.customers.range(range)) keys.push(entry.key);
-    for (const key of keys) {
-      const state = this.customers.get(key);
-      if (state === undefined) continue;
+    for await (const entry of this.customers.range(range)) entries.push(entry);
+    // A change to segments without time windows cannot move anyone's next wake: customers it
+    // leaves as they were need no write at all (most of them, for a narrow segment).
+    const timeFree = this.changedIds.every(
+      (id) => (this.processor.rules.segmentsById.get(id)?.timeLeaves.length ?? 0) === 0,
+    );
+    for (const { value: state } of entries) {
+      const segmentsBefore = state.segments.size;
+      const pendingBefore = state.pending.length;
+      const firingsBefore = state.firings.size;
       const out = onRulesChanged(
         state,
         this.before,
@@ -50,17 +56,23 @@ export class BackfillJob implements EngineJob {
         this.changedIds,
         this.at,
       );
+      const unchanged =
+        timeFree &&
+        state.segments.size === segmentsBefore &&
+        state.pending.length === pendingBefore &&
+        state.firings.size === firingsBefore;
       this.processor.visitForRuleChange(
         state,
         out.transitions,
         out.occurrences,
         this.at,
         this.reindex,
+        unchanged,
       );
     }
-    this.visited += keys.length;
-    const done = keys.length < this.chunk;
-    if (keys.length > 0) this.cursor = keys[keys.length - 1];
+    this.visited += entries.length;
+    const done = entries.length < this.chunk;
+    if (entries.length > 0) this.cursor = entries[entries.length - 1].key;
     this.processor.progress(this.visited, done);
     return done;
   }

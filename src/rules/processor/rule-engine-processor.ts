@@ -96,11 +96,20 @@ interface HeldInstant {
   flips: Transition[];
 }
 const APPLIED_RULES = 'applied-rules';
+const RULES_CHANGED_AT = 'rules-changed-at';
+const MAX_REMEMBERED_WAKES = 200_000;
 
 /** What a task's states were computed with, so a start can tell what changed while it was away. */
 interface AppliedRules {
   rules: Rule[];
 }
+
+/** The instant of the last rule change that was backfilled (see `rulesChangedAt`). */
+interface RulesChangedAt {
+  at: number;
+}
+
+type MetaValue = AppliedRules | RulesChangedAt;
 
 export class RuleEngineProcessor {
   private context!: RuleProcessorContext;
@@ -110,10 +119,17 @@ export class RuleEngineProcessor {
   private readonly retentionMs: number;
   /** Occurrences of the current instant waiting for its record to be applied, per customer. */
   private readonly held = new Map<string, HeldInstant>();
-  private meta!: KeyValueStore<AppliedRules>;
+  private meta!: KeyValueStore<MetaValue>;
   /** Rules that changed while this task's state was not live: backfilled at the first instant it sees. */
   private catchUpAfterStart: { before: RuleSet; changed: string[] } | undefined;
   private runningBackfills = 0;
+  /**
+   * The instant of the last rule change whose backfill left some customers unsaved (nothing
+   * changed for them): their evaluation effectively happened then, so catching up starts there.
+   */
+  private rulesChangedAt = -Infinity;
+  /** The wake each customer's timer is known to be set for: saves that leave it alone skip the timer store. */
+  private readonly scheduledWakes = new Map<string, number>();
 
   constructor(private readonly options: RuleEngineOptions) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
@@ -137,7 +153,9 @@ export class RuleEngineProcessor {
       context.getStore<Uint8Array>(this.options.stores.broadcastIndex),
       this.indexedAttributes(),
     );
-    this.meta = context.getStore<AppliedRules>(this.options.stores.meta);
+    this.meta = context.getStore<MetaValue>(this.options.stores.meta);
+    const changedAt = this.meta.get(RULES_CHANGED_AT) as RulesChangedAt | undefined;
+    if (typeof changedAt?.at === 'number') this.rulesChangedAt = changedAt.at;
     await this.noteRulesChangedWhileAway();
   }
 
@@ -168,7 +186,8 @@ export class RuleEngineProcessor {
     this.startPendingBackfill(timer.time);
     const state = this.customers.get(timer.key);
     if (state === undefined) return;
-    const result = catchUp(state, state.evaluatedAt, timer.time, this.ruleSet);
+    this.scheduledWakes.delete(timer.key);
+    const result = catchUp(state, this.catchUpFrom(state), timer.time, this.ruleSet);
     // A wall-clock wake has no record of its instant to wait for: its triggers fire now.
     const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
     this.emitTransitions(result.transitions);
@@ -249,6 +268,26 @@ export class RuleEngineProcessor {
     occurrences: Occurrence[],
     at: number,
     reindex: boolean,
+    unchanged = false,
+  ): void {
+    if (
+      unchanged &&
+      !reindex &&
+      transitions.length === 0 &&
+      occurrences.length === 0 &&
+      !this.held.has(state.customerId)
+    ) {
+      return;
+    }
+    this.visitAndSave(state, transitions, occurrences, at, reindex);
+  }
+
+  private visitAndSave(
+    state: CustomerState,
+    transitions: Transition[],
+    occurrences: Occurrence[],
+    at: number,
+    reindex: boolean,
   ): void {
     this.emitTransitions(transitions);
     this.fireWithHeld(state, occurrences, at);
@@ -290,7 +329,7 @@ export class RuleEngineProcessor {
       this.recordAppliedRules();
       return;
     }
-    const applied = this.meta.get(APPLIED_RULES);
+    const applied = this.meta.get(APPLIED_RULES) as AppliedRules | undefined;
     const before = compileRules(applied?.rules ?? [], { retentionMs: this.retentionMs });
     const changed = new Set<string>();
     for (const id of new Set([...before.rules.keys(), ...this.ruleSet.rules.keys()])) {
@@ -310,6 +349,10 @@ export class RuleEngineProcessor {
 
   private runBackfill(before: RuleSet, changed: string[], at: number, reindex: boolean): void {
     this.runningBackfills += 1;
+    if (at > this.rulesChangedAt) {
+      this.rulesChangedAt = at;
+      this.meta.put(RULES_CHANGED_AT, { at });
+    }
     this.context.runInBackground(
       new BackfillJob(this, this.customers, before, changed, at, reindex, this.options.sweepChunk),
     );
@@ -325,7 +368,7 @@ export class RuleEngineProcessor {
     const at = Math.max(eventAt, state.evaluatedAt);
     const known = state.evaluatedAt !== -Infinity;
     // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
-    const caught = catchUp(state, state.evaluatedAt, at, this.ruleSet);
+    const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
     this.emitTransitions(caught.transitions);
     this.emitTouches(caught.touches);
     if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
@@ -396,10 +439,18 @@ export class RuleEngineProcessor {
   private save(state: CustomerState, now: number): void {
     this.customers.put(state.customerId, state);
     const wake = nextWake(state, now, this.ruleSet);
+    const id = state.customerId;
+    if (this.scheduledWakes.get(id) === wake) return;
     const clock = this.options.wakeClock ?? 'stream';
-    if (Number.isFinite(wake))
-      this.context.timers.schedule(state.customerId, wake, { name: WAKE, clock });
-    else this.context.timers.cancel(state.customerId, { name: WAKE, clock });
+    if (Number.isFinite(wake)) this.context.timers.schedule(id, wake, { name: WAKE, clock });
+    else this.context.timers.cancel(id, { name: WAKE, clock });
+    if (this.scheduledWakes.size >= MAX_REMEMBERED_WAKES) this.scheduledWakes.clear();
+    this.scheduledWakes.set(id, wake);
+  }
+
+  /** Where catching a customer up starts: after its own last evaluation and the last rule change. */
+  private catchUpFrom(state: CustomerState): number {
+    return Math.max(state.evaluatedAt, this.rulesChangedAt);
   }
 
   private emitTransitions(transitions: readonly Transition[]): void {
