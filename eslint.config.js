@@ -62,7 +62,7 @@ const layerRules = Object.entries(allowedImports).map(([layer, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'bench/scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -11,7 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { TIMER_STORE, TaskHost, bytesSerde, openTaskState, processBatch } from '../src/runtime/index.js';
+import {
+  TIMER_STORE,
+  TaskHost,
+  bytesSerde,
+  openTaskState,
+  processBatch,
+} from '../src/runtime/index.js';
 import type { ConsumedRecord } from '../src/runtime/index.js';
 import { StreamsBuilder } from '../src/topology/index.js';
 import type { Serde } from '../src/state/index.js';

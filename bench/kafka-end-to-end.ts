@@ -31,7 +31,14 @@ import { SyntheticInsuranceEvents } from '../src/cli/dev/synthetic-events.js';
 import { startEmbeddedKafka } from '../src/embedded/index.js';
 import { createKafkaClient, ensureTopics } from '../src/io/index.js';
 import { DEFAULT_TOPICS } from '../src/runtime/index.js';
-import { EngineProcess, endOffsets, percentile, produceAll, ruleMessages, waitCommitted } from './support/kafka-e2e-cluster.js';
+import {
+  EngineProcess,
+  endOffsets,
+  percentile,
+  produceAll,
+  ruleMessages,
+  waitCommitted,
+} from './support/kafka-e2e-cluster.js';
 
 const env = (name: string, fallback: number): number => {
   const text = process.env[name];
@@ -49,7 +56,8 @@ const LATENCY_ACTION = 'bench_ping';
 const WAIT_MS = 60 * 60_000;
 
 const topics = DEFAULT_TOPICS;
-const log = (message: string): void => console.error(`[kafka-end-to-end ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = (message: string): void =>
+  console.error(`[kafka-end-to-end ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sum = (values: Iterable<number>): number => {
   let total = 0;
@@ -70,13 +78,22 @@ export async function run(): Promise<Record<string, number>> {
   const profDir = process.env.E2E_CPU_PROF_DIR ?? join(root, 'profiles');
   mkdirSync(profDir, { recursive: true });
   const broker = await startEmbeddedKafka({ port: 0 });
-  const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'bench-e2e', log: (level, message) => level === 'error' && log(`kafkajs: ${message}`) });
+  const kafka = createKafkaClient({
+    brokers: broker.brokers,
+    clientId: 'bench-e2e',
+    log: (level, message) => level === 'error' && log(`kafkajs: ${message}`),
+  });
   const admin = kafka.admin();
   await admin.connect();
   const producer = kafka.producer();
   await producer.connect();
   const instances: EngineProcess[] = [];
-  const spawn = (applicationId: string, instanceId: string, stateDir: string, cpuProfDir?: string) => {
+  const spawn = (
+    applicationId: string,
+    instanceId: string,
+    stateDir: string,
+    cpuProfDir?: string,
+  ) => {
     const instance = new EngineProcess({
       brokers: broker.brokers,
       applicationId,
@@ -85,7 +102,8 @@ export async function run(): Promise<Record<string, number>> {
       cpuProfDir,
       // kafkajs logs every heartbeat refused during a rebalance as an error; those are expected here.
       onLog: (m) => {
-        if (!JSON.stringify(m.fields).includes('rebalancing')) log(`${instanceId} ${m.level}: ${m.message} ${JSON.stringify(m.fields)}`);
+        if (!JSON.stringify(m.fields).includes('rebalancing'))
+          log(`${instanceId} ${m.level}: ${m.message} ${JSON.stringify(m.fields)}`);
       },
     });
     instances.push(instance);
@@ -121,17 +139,41 @@ export async function run(): Promise<Record<string, number>> {
     const generator = new SyntheticInsuranceEvents(CUSTOMERS, 42);
     const onboardAt = Date.now();
     log(`onboarding ${CUSTOMERS} customers`);
-    const onboardEvents = await produceAll(producer, topics.events, asMessages(generator.onboarding(onboardAt)), PRODUCE_BATCH, 4);
+    const onboardEvents = await produceAll(
+      producer,
+      topics.events,
+      asMessages(generator.onboarding(onboardAt)),
+      PRODUCE_BATCH,
+      4,
+    );
     const onboardProducedAt = Date.now();
     log(`produced ${onboardEvents} onboarding events in ${onboardProducedAt - onboardAt} ms`);
-    const onboardDoneAt = await waitCommitted(admin, 'e2e-one', topics.events, await endOffsets(admin, topics.events), WAIT_MS);
+    const onboardDoneAt = await waitCommitted(
+      admin,
+      'e2e-one',
+      topics.events,
+      await endOffsets(admin, topics.events),
+      WAIT_MS,
+    );
     log(`onboarding processed in ${onboardDoneAt - onboardAt} ms`);
     const afterOnboard = { ...one.progress };
     const trafficAt = Date.now();
     let clock = trafficAt;
-    const trafficEvents = await produceAll(producer, topics.events, asMessages(take(TRAFFIC, () => generator.next((clock += 1)))), PRODUCE_BATCH, 4);
+    const trafficEvents = await produceAll(
+      producer,
+      topics.events,
+      asMessages(take(TRAFFIC, () => generator.next((clock += 1)))),
+      PRODUCE_BATCH,
+      4,
+    );
     const trafficProducedAt = Date.now();
-    const trafficDoneAt = await waitCommitted(admin, 'e2e-one', topics.events, await endOffsets(admin, topics.events), WAIT_MS);
+    const trafficDoneAt = await waitCommitted(
+      admin,
+      'e2e-one',
+      topics.events,
+      await endOffsets(admin, topics.events),
+      WAIT_MS,
+    );
     log(`traffic of ${trafficEvents} processed in ${trafficDoneAt - trafficAt} ms`);
     await sleep(1_100);
     const afterTraffic = { ...one.progress };
@@ -144,27 +186,43 @@ export async function run(): Promise<Record<string, number>> {
       one_traffic_produce_s: (trafficProducedAt - trafficAt) / 1000,
       one_traffic_s: (trafficDoneAt - trafficAt) / 1000,
       one_traffic_events_per_s: Math.round(trafficEvents / ((trafficDoneAt - trafficAt) / 1000)),
-      one_total_events_per_s: Math.round((onboardEvents + trafficEvents) / ((trafficDoneAt - onboardAt) / 1000)),
+      one_total_events_per_s: Math.round(
+        (onboardEvents + trafficEvents) / ((trafficDoneAt - onboardAt) / 1000),
+      ),
       // Busy rate: records over the time spent inside processBatch + settle (excludes commits and fetches).
       one_in_batch_events_per_s: Math.round(afterTraffic.records / (afterTraffic.batchMs / 1000)),
       one_batches: afterTraffic.batches,
       one_avg_batch_records: Math.round(afterTraffic.records / Math.max(1, afterTraffic.batches)),
-      one_avg_commit_ms: Number((afterTraffic.commitMs / Math.max(1, afterTraffic.commits)).toFixed(1)),
-      one_traffic_in_batch_events_per_s: Math.round((afterTraffic.records - afterOnboard.records) / ((afterTraffic.batchMs - afterOnboard.batchMs) / 1000)),
+      one_avg_commit_ms: Number(
+        (afterTraffic.commitMs / Math.max(1, afterTraffic.commits)).toFixed(1),
+      ),
+      one_traffic_in_batch_events_per_s: Math.round(
+        (afterTraffic.records - afterOnboard.records) /
+          ((afterTraffic.batchMs - afterOnboard.batchMs) / 1000),
+      ),
     });
 
     // --- 2. latency ---------------------------------------------------------------------------------
     const latencies: number[] = [];
-    const reader = kafka.consumer({ groupId: `e2e-latency-${Date.now()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+    const reader = kafka.consumer({
+      groupId: `e2e-latency-${Date.now()}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+    });
     await reader.connect();
-    const joined = new Promise<void>((resolve) => reader.on(reader.events.GROUP_JOIN, () => resolve()));
+    const joined = new Promise<void>((resolve) =>
+      reader.on(reader.events.GROUP_JOIN, () => resolve()),
+    );
     await reader.subscribe({ topic: topics.touches, fromBeginning: false });
     await reader.run({
       eachBatch: async ({ batch }) => {
         const now = Date.now();
         for (const message of batch.messages) {
           if (message.value === null) continue;
-          const touch = JSON.parse(message.value.toString('utf8')) as { trigger?: string; params?: { eventId?: string } };
+          const touch = JSON.parse(message.value.toString('utf8')) as {
+            trigger?: string;
+            params?: { eventId?: string };
+          };
           if (touch.trigger !== LATENCY_TRIGGER || touch.params?.eventId === undefined) continue;
           latencies.push(now - Number(touch.params.eventId.split('-')[1]));
         }
@@ -176,14 +234,29 @@ export async function run(): Promise<Record<string, number>> {
     const perTick = Math.max(1, Math.round(LATENCY_RATE / 100));
     const pingStart = Date.now();
     let sent = 0;
-    const customerIds = Array.from({ length: 1_000 }, (_, i) => `C${String(Math.floor((i * CUSTOMERS) / 1_000)).padStart(8, '0')}`);
+    const customerIds = Array.from(
+      { length: 1_000 },
+      (_, i) => `C${String(Math.floor((i * CUSTOMERS) / 1_000)).padStart(8, '0')}`,
+    );
     while (sent < pingTotal) {
-      const due = Math.min(pingTotal, Math.floor(((Date.now() - pingStart) / 1000) * LATENCY_RATE) + perTick);
+      const due = Math.min(
+        pingTotal,
+        Math.floor(((Date.now() - pingStart) / 1000) * LATENCY_RATE) + perTick,
+      );
       const messages: Message[] = [];
       for (; sent < due; sent += 1) {
         const customerId = customerIds[sent % customerIds.length];
         const now = Date.now();
-        messages.push({ key: customerId, value: JSON.stringify({ type: 'behaviour', id: `lat-${now}-${sent}`, ts: now, customerId, action: LATENCY_ACTION }) });
+        messages.push({
+          key: customerId,
+          value: JSON.stringify({
+            type: 'behaviour',
+            id: `lat-${now}-${sent}`,
+            ts: now,
+            customerId,
+            action: LATENCY_ACTION,
+          }),
+        });
       }
       if (messages.length > 0) await producer.send({ topic: topics.events, messages, acks: -1 });
       await sleep(10);
@@ -201,7 +274,9 @@ export async function run(): Promise<Record<string, number>> {
       latency_p99_ms: percentile(latencies, 99),
       latency_max_ms: latencies.at(-1) ?? Number.NaN,
     });
-    log(`latency p50 ${results.latency_p50_ms} p99 ${results.latency_p99_ms} over ${latencies.length}`);
+    log(
+      `latency p50 ${results.latency_p50_ms} p99 ${results.latency_p99_ms} over ${latencies.length}`,
+    );
 
     // --- 3. restore ---------------------------------------------------------------------------------
     await one.stop();
@@ -209,14 +284,17 @@ export async function run(): Promise<Record<string, number>> {
     const again = spawn('e2e-one', 'one-1', oneDir);
     await again.started();
     const restoreWaitUntil = Date.now() + WAIT_MS;
-    while (again.restoredTasks().length < PARTITIONS && Date.now() < restoreWaitUntil) await sleep(200);
+    while (again.restoredTasks().length < PARTITIONS && Date.now() < restoreWaitUntil)
+      await sleep(200);
     const restoredTasks = again.restoredTasks();
     const restoredRecords = sum(restoredTasks.map((task) => sum(Object.values(task.restored))));
     const restoreMs = Math.max(...restoredTasks.map((task) => task.ms));
     Object.assign(results, {
       restore_tasks: restoredTasks.length,
       restore_records: restoredRecords,
-      restore_customers_store_records: sum(restoredTasks.map((task) => task.restored.customers ?? 0)),
+      restore_customers_store_records: sum(
+        restoredTasks.map((task) => task.restored.customers ?? 0),
+      ),
       restore_s: restoreMs / 1000,
       restore_records_per_s: Math.round(restoredRecords / (restoreMs / 1000)),
       restore_spawn_to_running_s: (Date.now() - again.spawnedAt) / 1000,
@@ -228,25 +306,37 @@ export async function run(): Promise<Record<string, number>> {
     if (RUN_TWO) {
       const targets = await endOffsets(admin, topics.events);
       const total = sum(targets.values());
-      const pair = [spawn('e2e-two', 'two-1', join(root, 'two-1')), spawn('e2e-two', 'two-2', join(root, 'two-2'))];
+      const pair = [
+        spawn('e2e-two', 'two-1', join(root, 'two-1')),
+        spawn('e2e-two', 'two-2', join(root, 'two-2')),
+      ];
       const twoAt = Math.min(...pair.map((instance) => instance.spawnedAt));
       await Promise.all(pair.map((instance) => instance.started()));
       const twoDoneAt = await waitCommitted(admin, 'e2e-two', topics.events, targets, WAIT_MS);
       await sleep(1_100);
-      const firstAt = Math.min(...pair.map((instance) => instance.progress.firstAt || Number.POSITIVE_INFINITY));
+      const firstAt = Math.min(
+        ...pair.map((instance) => instance.progress.firstAt || Number.POSITIVE_INFINITY),
+      );
       const lastAt = Math.max(...pair.map((instance) => instance.progress.lastAt));
       Object.assign(results, {
         two_events: total,
         two_s: (twoDoneAt - twoAt) / 1000,
         two_events_per_s: Math.round(total / ((twoDoneAt - twoAt) / 1000)),
-        two_first_to_last_batch_events_per_s: Math.round(sum(pair.map((i) => i.progress.records)) / ((lastAt - firstAt) / 1000)),
+        two_first_to_last_batch_events_per_s: Math.round(
+          sum(pair.map((i) => i.progress.records)) / ((lastAt - firstAt) / 1000),
+        ),
         two_instance_a_records: pair[0].progress.records,
         two_instance_b_records: pair[1].progress.records,
         two_instance_a_tasks: pair[0].lastTasks().length,
         two_instance_b_tasks: pair[1].lastTasks().length,
-        two_rebalances: sum(pair.map((i) => i.messages.filter((m) => m.type === 'log' && m.message === 'rebalance').length)),
+        two_rebalances: sum(
+          pair.map(
+            (i) => i.messages.filter((m) => m.type === 'log' && m.message === 'rebalance').length,
+          ),
+        ),
         two_in_batch_events_per_s_per_instance: Math.round(
-          sum(pair.map((i) => i.progress.records)) / (sum(pair.map((i) => i.progress.batchMs)) / 1000),
+          sum(pair.map((i) => i.progress.records)) /
+            (sum(pair.map((i) => i.progress.batchMs)) / 1000),
         ),
       });
       log(`two instances: ${total} events in ${twoDoneAt - twoAt} ms`);
@@ -259,7 +349,8 @@ export async function run(): Promise<Record<string, number>> {
     await admin.disconnect().catch(() => undefined);
     await broker.close().catch(() => undefined);
     if (process.env.E2E_KEEP !== '1') {
-      for (const name of ['one-1', 'two-1', 'two-2']) rmSync(join(root, name), { recursive: true, force: true });
+      for (const name of ['one-1', 'two-1', 'two-2'])
+        rmSync(join(root, name), { recursive: true, force: true });
     }
   }
 }

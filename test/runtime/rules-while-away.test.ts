@@ -13,13 +13,11 @@ import { jsonSerde, stringSerde } from '../../src/topology/index.js';
 const { topology, topics } = buildTouchstreamTopology();
 
 function publish(cluster: InMemoryCluster, rule: { id: string }, timestamp: number): void {
-  cluster
-    .ensureTopic(topics.rules, 1)
-    .append(0, {
-      key: stringSerde.serialize(rule.id),
-      value: jsonSerde.serialize(rule),
-      timestamp,
-    });
+  cluster.ensureTopic(topics.rules, 1).append(0, {
+    key: stringSerde.serialize(rule.id),
+    value: jsonSerde.serialize(rule),
+    timestamp,
+  });
 }
 
 function profile(customerId: string, ts: number, attrs: Record<string, unknown>) {
