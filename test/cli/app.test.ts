@@ -66,7 +66,10 @@ test('the assembled application runs on the embedded cluster: rules published, e
       exposition = await (await fetch(`${api}/metrics`)).text();
       return (
         /touchstream_touches_emitted_total\{channel="sms"\} [1-9]/.test(exposition) &&
-        /touchstream_dead_letters_total/.test(exposition)
+        /touchstream_dead_letters_total\{code="TS_RUNTIME_DECODE_FAILED"\} 1/.test(exposition) &&
+        /touchstream_segment_transitions_total\{segment="auto-expiring-30d",change="enter"\} [1-9]/.test(
+          exposition,
+        )
       );
     }, 60_000);
     assert.match(
