@@ -16,6 +16,8 @@ import {
   findSchemasDir,
   jsonSerde,
   loadAvroSchemas,
+  segmentTransitionAvroSerde,
+  touchCommandAvroSerde,
 } from '../io/index.js';
 import type { Serde } from '../io/index.js';
 import { parseDuration } from '../rules/index.js';
@@ -35,6 +37,8 @@ export interface RunningApp {
   topics: TouchstreamTopics;
   /** How events are written to the event topics (JSON, or Avro with the registry). */
   eventSerde: Serde<unknown>;
+  /** How touch commands are written to the touches topic. */
+  touchSerde: Serde<unknown>;
   streams: KafkaStreams;
   http: ApiServer;
   stop(): Promise<void>;
@@ -109,8 +113,15 @@ export async function startApp(
     });
     await avro.prepare();
     const eventSerde = config.serdes.events === 'avro' ? eventAvroSerde(avro) : jsonSerde('event');
+    const avroOutputs = config.serdes.outputs === 'avro';
+    const touchSerde = avroOutputs ? touchCommandAvroSerde(avro) : jsonSerde('touch command');
+    const transitionSerde = avroOutputs
+      ? segmentTransitionAvroSerde(avro)
+      : jsonSerde('segment transition');
     const { topology, topics } = buildTouchstreamTopology({
       eventSerde,
+      touchSerde,
+      transitionSerde,
       topics: config.topics,
       retentionMs: parseDuration(config.rules.retention),
       indexedAttributes: config.rules.indexedAttributes,
@@ -211,6 +222,7 @@ export async function startApp(
       registryUrl,
       topics,
       eventSerde,
+      touchSerde,
       streams,
       http,
       stop: stopAll,

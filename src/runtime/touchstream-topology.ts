@@ -47,6 +47,9 @@ export interface TouchstreamTopologyOptions {
   indexedAttributes?: readonly string[];
   /** Serdes of the event topics (JSON by default; Avro in Kafka mode). */
   eventSerde?: Serde<unknown>;
+  /** Serdes of the output topics (JSON by default). */
+  touchSerde?: Serde<unknown>;
+  transitionSerde?: Serde<unknown>;
   onBackfillProgress?: RuleEngineOptions['onBackfillProgress'];
   onRuleRejected?: RuleEngineOptions['onRuleRejected'];
   wakeClock?: RuleEngineOptions['wakeClock'];
@@ -120,12 +123,12 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
   engine.to(topics.transitions, {
     name: outputs.transitions,
     keySerde: stringSerde,
-    valueSerde: jsonSerde,
+    valueSerde: options.transitionSerde ?? jsonSerde,
   });
   engine.to(topics.touches, {
     name: outputs.touches,
     keySerde: stringSerde,
-    valueSerde: jsonSerde,
+    valueSerde: options.touchSerde ?? jsonSerde,
   });
   engine.to(topics.ruleRejections, {
     name: outputs.rejections,

@@ -172,10 +172,9 @@ async function tailTouches(
       // A few lines a second keep the tail readable when a weather alert touches thousands.
       if (shown < 8) {
         shown += 1;
-        const touch = JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<
-          string,
-          unknown
-        >;
+        const touch = (
+          message.value === null ? {} : app.touchSerde.deserialize(message.value)
+        ) as Record<string, unknown>;
         out(
           `  touch #${total} ${touch.channel} ${touch.template} -> ${touch.customerId} (${touch.trigger}${touch.heldOut ? ', held out' : ''})`,
         );

@@ -77,8 +77,14 @@ export const configSchema = {
       properties: {
         events: {
           enum: ['avro', 'json'],
-          default: 'json',
-          description: 'Encoding of the event and broadcast topics.',
+          default: 'avro',
+          description:
+            'Encoding of the event and broadcast topics (Avro with the Schema Registry, or JSON).',
+        },
+        outputs: {
+          enum: ['avro', 'json'],
+          default: 'avro',
+          description: 'Encoding of the touch-command and segment-transition topics.',
         },
       },
     },

@@ -12,7 +12,7 @@ export interface TouchstreamConfig {
     embeddedPort: number;
   };
   schemaRegistry: { url?: string; embeddedPort: number };
-  serdes: { events: 'avro' | 'json' };
+  serdes: { events: 'avro' | 'json'; outputs: 'avro' | 'json' };
   topics: {
     events: string;
     broadcasts: string;
