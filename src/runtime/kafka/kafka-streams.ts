@@ -141,6 +141,7 @@ export class KafkaStreams {
   private globals!: GlobalStateHost;
   private wallTimer: NodeJS.Timeout | undefined;
   private assignment: AssignmentInfo = { owners: {}, instances: {} };
+  /** Why start() failed, for diagnostics. */
   private failure: unknown;
 
   constructor(private readonly options: KafkaStreamsOptions) {
@@ -157,6 +158,11 @@ export class KafkaStreams {
 
   get state(): RuntimeState {
     return this.currentState;
+  }
+
+  /** The error that made start() fail, if it did. */
+  get startFailure(): unknown {
+    return this.failure;
   }
 
   /** Tasks of this instance and whether each is still restoring. */
@@ -771,7 +777,6 @@ export class KafkaStreams {
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     await this.globals?.close().catch(() => undefined);
-    void this.failure;
   }
 }
 
