@@ -20,7 +20,8 @@ import {
 } from '../src/runtime/index.js';
 import type { ConsumedRecord } from '../src/runtime/index.js';
 import { StreamsBuilder } from '../src/topology/index.js';
-import type { Serde } from '../src/state/index.js';
+import { totalsSerde } from './support/totals-serde.js';
+import type { Totals } from './support/totals-serde.js';
 
 const KEYS = 1_000_000;
 const EVENTS = 2_000_000;
@@ -30,25 +31,6 @@ interface Claim {
   customerId: string;
   amount: number;
 }
-
-interface Totals {
-  count: number;
-  sum: number;
-}
-
-/** 16 bytes: count and sum as doubles; the raw loop uses the same encoding. */
-const totalsSerde: Serde<Totals> = {
-  serialize(value) {
-    const bytes = Buffer.allocUnsafe(16);
-    bytes.writeDoubleBE(value.count, 0);
-    bytes.writeDoubleBE(value.sum, 8);
-    return bytes;
-  },
-  deserialize(bytes) {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return { count: buffer.readDoubleBE(0), sum: buffer.readDoubleBE(8) };
-  },
-};
 
 function makeEvents(): { key: Buffer; value: Buffer; timestamp: number }[] {
   // A fixed linear congruential sequence keeps runs comparable.

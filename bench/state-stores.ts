@@ -15,30 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeQueue, buildStoreStack, identitySerde } from '../src/state/index.js';
 import type { Bytes, Serde, StoreBackend, StoreContext, StoreStack } from '../src/state/index.js';
+import { totalsSerde } from './support/totals-serde.js';
 
 const KEYS = 1_000_000;
 const OPS = 1_000_000;
 const HOT_KEYS = 5_000;
 const CACHE = 20_000;
 const TIMERS = 1_000_000;
-
-interface Totals {
-  count: number;
-  sum: number;
-}
-
-const totalsSerde: Serde<Totals> = {
-  serialize(value) {
-    const bytes = Buffer.allocUnsafe(16);
-    bytes.writeDoubleBE(value.count, 0);
-    bytes.writeDoubleBE(value.sum, 8);
-    return bytes;
-  },
-  deserialize(bytes) {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return { count: buffer.readDoubleBE(0), sum: buffer.readDoubleBE(8) };
-  },
-};
 
 function context(): StoreContext & { appended: number } {
   const ctx = {

@@ -1,6 +1,7 @@
 /**
  * Records as they cross the edge of a task: serialized bytes with their coordinates.
  */
+import { errorCode, errorMessage } from '../errors/index.js';
 import type { Headers } from '../operators/index.js';
 
 export interface ConsumedRecord {
@@ -36,6 +37,27 @@ export interface DeadLetter {
   /** The node that failed: a source (decode) or a processor. */
   node: string;
   taskId: string;
+}
+
+/** The dead letter of a record that could not be applied, with the error's stable code and message. */
+export function deadLetterOf(
+  record: Omit<ConsumedRecord, 'headers'>,
+  node: string,
+  taskId: string,
+  error: unknown,
+): DeadLetter {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    code: errorCode(error),
+    message: errorMessage(error),
+    node,
+    taskId,
+  };
 }
 
 /** Where a task sends what it produces; the driver keeps it in memory, the Kafka runtime in a transaction. */

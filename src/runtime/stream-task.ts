@@ -19,8 +19,8 @@ import type {
 } from '../operators/index.js';
 import type { KeyValueStore } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
-import { errorCode, errorMessage } from '../errors/index.js';
 import { RuntimeError } from './errors.js';
+import { deadLetterOf } from './records.js';
 import type { ConsumedRecord, RecordCollector } from './records.js';
 import { SinkEmitter } from './sink-emitter.js';
 import { SourceRunner } from './source-runner.js';
@@ -294,35 +294,21 @@ export class StreamTask implements TaskServices {
 
   private deadLetter(record: ConsumedRecord, node: string, error: unknown): void {
     this.counters.deadLetters += 1;
-    this.options.collector.deadLetter({
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      timestamp: record.timestamp,
-      key: record.key,
-      value: record.value,
-      code: errorCode(error),
-      message: errorMessage(error),
-      node,
-      taskId: this.taskId,
-    });
+    this.options.collector.deadLetter(deadLetterOf(record, node, this.taskId, error));
   }
 
   /** A failure with no input record behind it (a timer, a global update): reported as a dead letter without bytes. */
   private reportFailure(node: string, origin: string, timestamp: number, error: unknown): void {
     this.counters.deadLetters += 1;
-    this.options.collector.deadLetter({
+    const noRecord = {
       topic: origin,
       partition: this.partition,
       offset: -1,
       timestamp,
       key: null,
       value: null,
-      code: errorCode(error),
-      message: errorMessage(error),
-      node,
-      taskId: this.taskId,
-    });
+    };
+    this.options.collector.deadLetter(deadLetterOf(noRecord, node, this.taskId, error));
   }
 
   private buildNodes(): void {

@@ -144,7 +144,7 @@ export class TaskHost {
   /** Flushes every store and records the changelog offsets in the checkpoint file. */
   async commit(): Promise<void> {
     await this.state.flush();
-    await this.state.writeCheckpoint(this.checkpointFor());
+    await this.state.writeCheckpoint(this.checkpointOffsets());
   }
 
   async close(options: { commit: boolean } = { commit: true }): Promise<void> {
@@ -155,10 +155,6 @@ export class TaskHost {
 
   /** The changelog offsets this host knows per store, as a checkpoint records them. */
   checkpointOffsets(): Record<string, number> {
-    return this.checkpointFor();
-  }
-
-  private checkpointFor(): Record<string, number> {
     const offsets: Record<string, number> = {};
     for (const store of this.changelogged) {
       const offset = this.changelogOffsets[store];

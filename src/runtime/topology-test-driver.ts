@@ -16,13 +16,13 @@ import type { Headers } from '../operators/index.js';
 import type { KeyValueStore, Serde, StoreBackend, StoreSpec } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
 import { jsonSerde, stringSerde } from '../topology/index.js';
-import { errorCode, errorMessage } from '../errors/index.js';
 import { RuntimeError } from './errors.js';
 import { GlobalStateHost } from './global-state.js';
 import { InMemoryCluster } from './in-memory-cluster.js';
 import type { InMemoryTopic } from './in-memory-cluster.js';
 import { partitionForKey } from './murmur2.js';
 import { processBatch } from './process-batch.js';
+import { deadLetterOf } from './records.js';
 import type { ConsumedRecord, DeadLetter, ProducedRecord, RecordCollector } from './records.js';
 import { formatTaskId } from './stream-task.js';
 import { TaskHost } from './task-host.js';
@@ -371,18 +371,7 @@ export class TopologyTestDriver {
       this.topology,
       this.cluster,
       (table, record, error) => {
-        this.deadLetters.push({
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          timestamp: record.timestamp,
-          key: record.key,
-          value: record.value,
-          code: errorCode(error),
-          message: errorMessage(error),
-          node: `global:${table}`,
-          taskId: 'global',
-        });
+        this.deadLetters.push(deadLetterOf(record, `global:${table}`, 'global', error));
       },
     );
     this.checkCoPartitioning();

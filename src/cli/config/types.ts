@@ -1,3 +1,5 @@
+import type { TouchstreamTopics } from '../../runtime/index.js';
+
 /** The validated configuration (see schema.ts for every field's meaning and default). */
 export interface TouchstreamConfig {
   applicationId: string;
@@ -13,15 +15,7 @@ export interface TouchstreamConfig {
   };
   schemaRegistry: { url?: string; embeddedPort: number };
   serdes: { events: 'avro' | 'json'; outputs: 'avro' | 'json' };
-  topics: {
-    events: string;
-    broadcasts: string;
-    rules: string;
-    transitions: string;
-    touches: string;
-    ruleRejections: string;
-    deadLetters: string;
-  };
+  topics: TouchstreamTopics & { deadLetters: string };
   rules: {
     retention: string;
     indexedAttributes: string[];

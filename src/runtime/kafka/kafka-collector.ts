@@ -22,7 +22,6 @@ export interface DeadLetterValue {
 export class KafkaCollector implements RecordCollector {
   private readonly pending = new Map<string, Message[]>();
   private count = 0;
-  deadLetters = 0;
 
   constructor(
     private readonly deadLetterTopic: string,
@@ -47,7 +46,6 @@ export class KafkaCollector implements RecordCollector {
   }
 
   deadLetter(letter: DeadLetter): void {
-    this.deadLetters += 1;
     this.onDeadLetter?.(letter);
     const value: DeadLetterValue = {
       topic: letter.topic,
