@@ -1,172 +1,191 @@
 import type { Serde } from '../state/index.js';
+import { ByteLayoutError, ByteReader } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
 import {
   createCustomerState,
   type ClaimStatus,
   type CustomerState,
-  type PendingFiring,
   type PolicyState,
 } from './customer-state.js';
 import { CustomerStateDecodeError } from './errors.js';
+import { decodeJsonLayout } from './state-serde-v1.js';
 import type { AttrValue, JsonValue } from './types.js';
 
 /*
- * Layout (JSON text, UTF-8), version 1:
- *   [1, customerId, evaluatedAt|null, attrs, tags, policies, claims, behaviour, segments, pending, firings]
- *   attrs      [name, value, name, value, ...]                     sorted by name
- *   tags       [tag, ...]                                          sorted
- *   policies   [[id, product, startDate, endDate, premium, 0 active|1 cancelled, attrs], ...]  sorted by id
- *   claims     [[id, status, statusTs, amount|null], ...]          sorted by id
- *   behaviour  [[action, firstTs, delta, delta, ...], ...]         sorted by action; deltas keep it short
- *   segments   [id, ...]                                           sorted
- *   pending    [[trigger, due, onAt, event], ...]                  in firing order
- *   firings    [[trigger, firstAt, delta, ...], ...]               sorted by trigger
- * Keys inside objects (policy attrs, events) are written sorted, so equal states give equal bytes.
+ * Binary layout, version 2 (every state is read and rewritten on every event it sees, so this is
+ * on the hot path: one pass, no intermediate objects, one allocation for the result):
+ *   0xC2 customerId evaluatedAt
+ *   attrs      n (name value)*
+ *   tags       n tag*
+ *   policies   n (id product startDate endDate premium status:byte n (name value)*)*
+ *   claims     n (id status:byte statusTs amount|null)*
+ *   behaviour  n (action times)*   times: n [flag firstTs delta*]; flag 0: bare varint deltas
+ *   segments   n id*
+ *   pending    n (trigger due onAt event)*         in firing order
+ *   firings    n (trigger times)*
+ * n is a varint count, strings are length-prefixed UTF-8, numbers and values are tagged
+ * (byte-writer.ts). Maps and sets are written in their iteration order, which a decode restores:
+ * a restored state iterates exactly as the live one did. Bytes starting with '[' are the first,
+ * JSON layout (state-serde-v1.ts).
  */
+const MAGIC = 0xc2;
+const JSON_LAYOUT = 0x5b;
+const CLAIM_STATUSES: readonly ClaimStatus[] = ['reported', 'assessed', 'settled', 'rejected'];
+const CLAIM_STATUS_CODES = new Map(CLAIM_STATUSES.map((status, code) => [status, code]));
 
-const VERSION = 1;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const writer = new ByteWriter();
 
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function canonical(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(canonical);
-  const keys = Object.keys(value).sort(byKey);
-  return Object.fromEntries(
-    keys.map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-  );
-}
-
-function deltas(times: readonly number[]): number[] {
-  const out = new Array<number>(times.length);
-  for (let i = 0; i < times.length; i++) out[i] = i === 0 ? times[0] : times[i] - times[i - 1];
-  return out;
-}
-
-function undelta(encoded: readonly number[], from: number): number[] {
-  const out: number[] = [];
-  let last = 0;
-  for (let i = from; i < encoded.length; i++) {
-    last = i === from ? encoded[i] : last + encoded[i];
-    out.push(last);
+/** Ascending integer times: the first as a number, then bare varint deltas (flag 0); else tagged numbers (flag 1). */
+function writeTimes(times: readonly number[]): void {
+  const length = times.length;
+  writer.varint(length);
+  if (length === 0) return;
+  let plain = Number.isSafeInteger(times[0]);
+  for (let i = 1; plain && i < length; i++) {
+    const delta = times[i] - times[i - 1];
+    plain = delta >= 0 && Number.isSafeInteger(delta);
   }
-  return out;
+  writer.byte(plain ? 0 : 1);
+  writer.number(times[0]);
+  for (let i = 1; i < length; i++) {
+    if (plain) writer.varint(times[i] - times[i - 1]);
+    else writer.number(times[i] - times[i - 1]);
+  }
 }
 
-function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
-  return [...map.entries()].sort((a, b) => byKey(a[0], b[0]));
+function readTimes(reader: ByteReader): number[] {
+  const length = reader.count();
+  const times = new Array<number>(length);
+  if (length === 0) return times;
+  const plain = reader.byte() === 0;
+  let last = reader.number();
+  times[0] = last;
+  for (let i = 1; i < length; i++) {
+    last += plain ? reader.varint() : reader.number();
+    times[i] = last;
+  }
+  return times;
 }
 
-function encode(state: CustomerState): unknown[] {
-  const attrs: unknown[] = [];
-  for (const [name, value] of sortedEntries(state.attrs)) attrs.push(name, value);
-  const policies = sortedEntries(state.policies).map(([id, p]) => {
-    const pa: unknown[] = [];
-    for (const [name, value] of sortedEntries(p.attrs)) pa.push(name, canonical(value));
-    return [id, p.product, p.startDate, p.endDate, p.premium, p.status === 'active' ? 0 : 1, pa];
-  });
-  return [
-    VERSION,
-    state.customerId,
-    Number.isFinite(state.evaluatedAt) ? state.evaluatedAt : null,
-    attrs,
-    [...state.tags].sort(byKey),
-    policies,
-    sortedEntries(state.claims).map(([id, c]) => [id, c.status, c.statusTs, c.amount ?? null]),
-    sortedEntries(state.behaviour).map(([action, times]) => [action, ...deltas(times)]),
-    [...state.segments].sort(byKey),
-    state.pending.map((f) => [f.trigger, f.due, f.onAt, canonical(f.event)]),
-    sortedEntries(state.firings).map(([trigger, times]) => [trigger, ...deltas(times)]),
-  ];
+function writeMap(map: ReadonlyMap<string, unknown>): void {
+  writer.varint(map.size);
+  for (const [name, value] of map) {
+    writer.string(name);
+    writer.value(value);
+  }
 }
 
-function decode(data: unknown): CustomerState {
-  if (!Array.isArray(data) || data[0] !== VERSION || data.length !== 11) {
-    throw new CustomerStateDecodeError(`unknown layout (expected version ${VERSION})`);
+function writeSet(set: ReadonlySet<string>): void {
+  writer.varint(set.size);
+  for (const item of set) writer.string(item);
+}
+
+function encode(state: CustomerState): Uint8Array {
+  writer.reset();
+  writer.byte(MAGIC);
+  writer.string(state.customerId);
+  writer.number(state.evaluatedAt);
+  writeMap(state.attrs);
+  writeSet(state.tags);
+  writer.varint(state.policies.size);
+  for (const [id, policy] of state.policies) {
+    writer.string(id);
+    writer.string(policy.product);
+    writer.number(policy.startDate);
+    writer.number(policy.endDate);
+    writer.number(policy.premium);
+    writer.byte(policy.status === 'active' ? 0 : 1);
+    writeMap(policy.attrs);
   }
-  const [
-    ,
-    customerId,
-    evaluatedAt,
-    attrs,
-    tags,
-    policies,
-    claims,
-    behaviour,
-    segments,
-    pending,
-    firings,
-  ] = data as [
-    number,
-    string,
-    number | null,
-    unknown[],
-    string[],
-    unknown[][],
-    unknown[][],
-    unknown[][],
-    string[],
-    unknown[][],
-    unknown[][],
-  ];
-  const state = createCustomerState(customerId);
-  state.evaluatedAt = evaluatedAt ?? -Infinity;
-  for (let i = 0; i < attrs.length; i += 2)
-    state.attrs.set(attrs[i] as string, attrs[i + 1] as AttrValue);
-  for (const tag of tags) state.tags.add(tag);
-  for (const [id, product, startDate, endDate, premium, status, pa] of policies) {
-    const policyAttrs = new Map<string, JsonValue>();
-    const list = pa as unknown[];
-    for (let i = 0; i < list.length; i += 2)
-      policyAttrs.set(list[i] as string, list[i + 1] as JsonValue);
-    const policy: PolicyState = {
-      product: product as string,
-      startDate: startDate as number,
-      endDate: endDate as number,
-      premium: premium as number,
-      attrs: policyAttrs,
-      status: status === 0 ? 'active' : 'cancelled',
-    };
-    state.policies.set(id as string, policy);
+  writer.varint(state.claims.size);
+  for (const [id, claim] of state.claims) {
+    writer.string(id);
+    writer.byte(CLAIM_STATUS_CODES.get(claim.status) ?? 0);
+    writer.number(claim.statusTs);
+    writer.value(claim.amount ?? null);
   }
-  for (const [id, status, statusTs, amount] of claims) {
-    state.claims.set(id as string, {
-      status: status as ClaimStatus,
-      statusTs: statusTs as number,
-      ...(amount === null ? {} : { amount: amount as number }),
-    });
+  writer.varint(state.behaviour.size);
+  for (const [action, times] of state.behaviour) {
+    writer.string(action);
+    writeTimes(times);
   }
-  for (const entry of behaviour)
-    state.behaviour.set(entry[0] as string, undelta(entry as number[], 1));
-  for (const id of segments) state.segments.add(id);
-  state.pending = pending.map(([trigger, due, onAt, event]): PendingFiring => ({
-    trigger: trigger as string,
-    due: due as number,
-    onAt: onAt as number,
-    event: event as object,
-  }));
-  for (const entry of firings) state.firings.set(entry[0] as string, undelta(entry as number[], 1));
+  writeSet(state.segments);
+  writer.varint(state.pending.length);
+  for (const firing of state.pending) {
+    writer.string(firing.trigger);
+    writer.number(firing.due);
+    writer.number(firing.onAt);
+    writer.value(firing.event);
+  }
+  writer.varint(state.firings.size);
+  for (const [trigger, times] of state.firings) {
+    writer.string(trigger);
+    writeTimes(times);
+  }
+  return writer.finish();
+}
+
+function decode(bytes: Uint8Array): CustomerState {
+  const reader = new ByteReader(bytes);
+  reader.byte();
+  const state = createCustomerState(reader.string());
+  state.evaluatedAt = reader.number();
+  for (let n = reader.count(); n > 0; n--)
+    state.attrs.set(reader.string(), reader.value() as AttrValue);
+  for (let n = reader.count(); n > 0; n--) state.tags.add(reader.string());
+  for (let n = reader.count(); n > 0; n--) {
+    const id = reader.string();
+    const product = reader.string();
+    const startDate = reader.number();
+    const endDate = reader.number();
+    const premium = reader.number();
+    const status = reader.byte() === 0 ? 'active' : 'cancelled';
+    const attrs = new Map<string, JsonValue>();
+    for (let m = reader.count(); m > 0; m--)
+      attrs.set(reader.string(), reader.value() as JsonValue);
+    const policy: PolicyState = { product, startDate, endDate, premium, attrs, status };
+    state.policies.set(id, policy);
+  }
+  for (let n = reader.count(); n > 0; n--) {
+    const id = reader.string();
+    const status = CLAIM_STATUSES[reader.byte()];
+    if (status === undefined) throw new ByteLayoutError('unknown claim status code');
+    const statusTs = reader.number();
+    const amount = reader.value();
+    state.claims.set(
+      id,
+      typeof amount === 'number' ? { status, statusTs, amount } : { status, statusTs },
+    );
+  }
+  for (let n = reader.count(); n > 0; n--) state.behaviour.set(reader.string(), readTimes(reader));
+  for (let n = reader.count(); n > 0; n--) state.segments.add(reader.string());
+  for (let n = reader.count(); n > 0; n--) {
+    const trigger = reader.string();
+    const due = reader.number();
+    const onAt = reader.number();
+    state.pending.push({ trigger, due, onAt, event: reader.value() as object });
+  }
+  for (let n = reader.count(); n > 0; n--) state.firings.set(reader.string(), readTimes(reader));
+  if (!reader.done) throw new ByteLayoutError('bytes left after the last section');
   return state;
 }
 
-/** A compact, deterministic serde for `CustomerState` (equal states give equal bytes). */
+/** A compact binary serde for `CustomerState`; also reads states in the earlier JSON layout. */
 export const customerStateSerde: Serde<CustomerState> = {
-  serialize(state) {
-    return encoder.encode(JSON.stringify(encode(state)));
-  },
+  serialize: encode,
   deserialize(bytes) {
-    let data: unknown;
+    if (bytes.length > 0 && bytes[0] === JSON_LAYOUT) return decodeJsonLayout(bytes);
+    if (bytes.length === 0 || bytes[0] !== MAGIC)
+      throw new CustomerStateDecodeError('bytes are not a layout this serde writes');
     try {
-      data = JSON.parse(decoder.decode(bytes));
+      return decode(bytes);
     } catch (error) {
-      throw new CustomerStateDecodeError('bytes are not the JSON layout this serde writes', error);
-    }
-    try {
-      return decode(data);
-    } catch (error) {
-      if (error instanceof CustomerStateDecodeError) throw error;
-      throw new CustomerStateDecodeError('bytes do not follow the layout this serde writes', error);
+      if (error instanceof ByteLayoutError)
+        throw new CustomerStateDecodeError(
+          `bytes do not follow the binary layout (${error.message})`,
+          error,
+        );
+      throw error;
     }
   },
 };

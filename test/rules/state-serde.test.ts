@@ -28,10 +28,61 @@ describe('customer state serde', () => {
     assert.deepEqual(copy, state);
   });
 
-  test('gives equal bytes for equal states built in different orders', () => {
-    const a = customerStateSerde.serialize(sample('ab').state('c1'));
-    const b = customerStateSerde.serialize(sample('ba').state('c1'));
-    assert.deepEqual(Buffer.from(a).toString(), Buffer.from(b).toString());
+  test('restores the iteration order of every map and set, so a restored state behaves as the live one', () => {
+    for (const order of ['ab', 'ba'] as const) {
+      const state = sample(order).state('c1');
+      const copy = customerStateSerde.deserialize(customerStateSerde.serialize(state));
+      assert.deepEqual([...copy.attrs.keys()], [...state.attrs.keys()]);
+      assert.deepEqual([...copy.tags], [...state.tags]);
+      const policyId = [...state.policies.keys()][0];
+      assert.deepEqual(
+        [...copy.policies.get(policyId)!.attrs.keys()],
+        [...state.policies.get(policyId)!.attrs.keys()],
+      );
+    }
+  });
+
+  test('writes the same bytes for a state and its restored copy', () => {
+    const bytes = customerStateSerde.serialize(sample('ab').state('c1'));
+    const again = customerStateSerde.serialize(customerStateSerde.deserialize(bytes));
+    assert.deepEqual(Buffer.from(again), Buffer.from(bytes));
+  });
+
+  test('keeps numbers of every kind: negative, fractional, beyond 2^32, and a never-evaluated state', () => {
+    const state = sample('ab').state('c1');
+    state.attrs.set('balance', -1234.5);
+    state.attrs.set('score', -7);
+    state.attrs.set('big', 2 ** 52 + 1);
+    state.attrs.set('nested', 'x'.repeat(300));
+    const copy = customerStateSerde.deserialize(customerStateSerde.serialize(state));
+    assert.deepEqual(copy, state);
+    const fresh = customerStateSerde.deserialize(
+      customerStateSerde.serialize({ ...state, evaluatedAt: -Infinity }),
+    );
+    assert.equal(fresh.evaluatedAt, -Infinity);
+  });
+
+  test('reads states written in the earlier JSON layout', () => {
+    const legacy = JSON.stringify([
+      1,
+      'c9',
+      T0,
+      ['city', 'Wenzhou', 'level', 3],
+      ['vip'],
+      [['p1', 'auto', T0, T0 + DAY, 500, 0, ['plate', 'A1']]],
+      [['k1', 'settled', T0, 10]],
+      [['app_open', T0, 1000, 1000]],
+      ['s1'],
+      [['t1', T0 + DAY, T0, { type: 'claim.settled' }]],
+      [['t1', T0, DAY]],
+    ]);
+    const state = customerStateSerde.deserialize(new TextEncoder().encode(legacy));
+    assert.equal(state.customerId, 'c9');
+    assert.equal(state.attrs.get('city'), 'Wenzhou');
+    assert.equal(state.policies.get('p1')?.attrs.get('plate'), 'A1');
+    assert.deepEqual(state.behaviour.get('app_open'), [T0, T0 + 1000, T0 + 2000]);
+    assert.deepEqual(state.firings.get('t1'), [T0, T0 + DAY]);
+    assert.equal(state.pending[0].due, T0 + DAY);
   });
 
   test('rejects bytes it did not write', () => {
@@ -41,6 +92,11 @@ describe('customer state serde', () => {
     );
     assert.throws(
       () => customerStateSerde.deserialize(new Uint8Array([0xff, 0xfe])),
+      CustomerStateDecodeError,
+    );
+    const bytes = customerStateSerde.serialize(sample('ab').state('c1'));
+    assert.throws(
+      () => customerStateSerde.deserialize(bytes.subarray(0, bytes.length - 3)),
       CustomerStateDecodeError,
     );
   });

@@ -234,6 +234,8 @@ export class RuleEngineProcessor {
     }
     if (after === before) return;
     this.ruleSet = after;
+    // Remembered wakes were planned under the old rules; new time conditions may come sooner.
+    this.scheduledWakes.clear();
     const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
     // A deleted trigger's pending firings and cap history go with it: a later rule with its id starts clean.
     const triggerDeleted = before.triggers.has(id) && !after.triggers.has(id);
@@ -368,11 +370,15 @@ export class RuleEngineProcessor {
     const at = Math.max(eventAt, state.evaluatedAt);
     const known = state.evaluatedAt !== -Infinity;
     // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
-    const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
-    this.emitTransitions(caught.transitions);
-    this.emitTouches(caught.touches);
-    if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
-      this.hold(state.customerId, at, caught.held, caught.transitions);
+    // When the wake planned at the last save lies beyond `at`, catching up is known to do nothing.
+    const planned = this.scheduledWakes.get(state.customerId);
+    if (planned === undefined || planned <= at) {
+      const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
+      this.emitTransitions(caught.transitions);
+      this.emitTouches(caught.touches);
+      if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
+        this.hold(state.customerId, at, caught.held, caught.transitions);
+    }
     const before = known ? this.index.snapshot(state.attrs) : undefined;
     const out = applyRecord(state, event, at, this.ruleSet);
     this.emitTransitions(out.transitions);
@@ -435,15 +441,25 @@ export class RuleEngineProcessor {
     return held.due.concat(transitionOccurrences(held.flips, this.ruleSet));
   }
 
-  /** Writes the state back and moves the customer's single timer to its next wake. */
+  /**
+   * Writes the state back and moves the customer's single timer to its next wake. The wake is
+   * remembered (bounded) so that an unchanged wake skips the timer store and the next event can
+   * skip catching up; only a wake planned from the state's own evaluation instant is remembered,
+   * since one planned from later (a broadcast visit) may lie past a flip catching up would find.
+   */
   private save(state: CustomerState, now: number): void {
     this.customers.put(state.customerId, state);
     const wake = nextWake(state, now, this.ruleSet);
     const id = state.customerId;
-    if (this.scheduledWakes.get(id) === wake) return;
+    const remember = now <= state.evaluatedAt;
+    if (remember && this.scheduledWakes.get(id) === wake) return;
     const clock = this.options.wakeClock ?? 'stream';
     if (Number.isFinite(wake)) this.context.timers.schedule(id, wake, { name: WAKE, clock });
     else this.context.timers.cancel(id, { name: WAKE, clock });
+    if (!remember) {
+      this.scheduledWakes.delete(id);
+      return;
+    }
     if (this.scheduledWakes.size >= MAX_REMEMBERED_WAKES) this.scheduledWakes.clear();
     this.scheduledWakes.set(id, wake);
   }
