@@ -43,11 +43,19 @@ export { nextFlip, nextWake } from './wake.js';
 export { holdoutFraction, isHeldOut } from './holdout.js';
 export { renderParams } from './template.js';
 export * from './types.js';
-export { RuleEngineProcessor, RuleEventError, indexPrefix } from './processor/index.js';
+export {
+  DEFAULT_CONTACT_ATTRIBUTES,
+  RuleEngineProcessor,
+  RuleEventError,
+  indexPrefix,
+} from './processor/index.js';
 export type {
+  ContactAttributes,
+  TouchCommandRecord,
   RuleEngineOptions,
   RuleEngineOutputs,
   RuleEngineStores,
   RuleProcessorContext,
   RuleRejection,
 } from './processor/index.js';
+export * from './insight/index.js';

@@ -88,6 +88,7 @@ export class SyntheticInsuranceEvents {
           channel: this.pick(['app', 'wechat', 'sms']),
           phone: `13${Math.floor(100_000_000 + this.random() * 899_999_999)}`,
           openid: `o${customerId.replace(/\W/g, '')}wx`,
+          pushRegistrationId: `rid-${customerId}`,
         },
       });
       if (level === 'vip') yield this.event('tag.added', now, customerId, { tag: 'vip' });

@@ -18,6 +18,10 @@ interface TouchLike {
   params: Record<string, unknown>;
   heldOut: boolean;
   commandId?: string;
+  /** Contact details the engine copied from the customer's attributes, when it has them. */
+  phone?: string | null;
+  openid?: string | null;
+  pushRegistrationId?: string | null;
 }
 
 /** The id a touch is delivered under: the same touch always gets the same id. */
@@ -60,9 +64,9 @@ export function touchCommandAvroSerde(serdes: AvroSerdes): Serde<unknown> {
         params: toParams(touch.params ?? {}),
         heldOut: touch.heldOut,
         createdAt: touch.at,
-        phone: null,
-        openid: null,
-        pushRegistrationId: null,
+        phone: touch.phone ?? null,
+        openid: touch.openid ?? null,
+        pushRegistrationId: touch.pushRegistrationId ?? null,
       });
     },
     deserialize(bytes) {

@@ -1,9 +1,11 @@
-export { RuleEngineProcessor } from './rule-engine-processor.js';
+export { DEFAULT_CONTACT_ATTRIBUTES, RuleEngineProcessor } from './rule-engine-processor.js';
 export type {
+  ContactAttributes,
   RuleEngineOptions,
   RuleEngineOutputs,
   RuleEngineStores,
   RuleRejection,
+  TouchCommandRecord,
 } from './rule-engine-processor.js';
 export type { RuleProcessorContext } from './processor-port.js';
 export { RuleEventError } from './errors.js';

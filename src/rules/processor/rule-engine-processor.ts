@@ -33,6 +33,11 @@ import type {
 } from '../types.js';
 import { nextWake } from '../wake.js';
 import { BroadcastIndex } from './broadcast-index.js';
+import {
+  DEFAULT_INSIGHT_ATTRIBUTES,
+  type InsightAttributes,
+} from '../insight/customer-dimensions.js';
+import { SegmentInsightTracker, type DimensionSnapshot } from './segment-insight-tracker.js';
 import { BackfillJob, BroadcastJob } from './customer-sweeps.js';
 import type { EngineRecord, EngineTimer, RuleProcessorContext } from './processor-port.js';
 
@@ -41,6 +46,8 @@ export interface RuleEngineStores {
   broadcastIndex: string;
   /** Small bookkeeping: the rules the task's customer states were last brought up to date with. */
   meta: string;
+  /** Per-segment tallies for insight (sizes, distributions, size over time); none kept when absent. */
+  segmentStats?: string;
 }
 
 export interface RuleEngineOutputs {
@@ -73,6 +80,34 @@ export interface RuleEngineOptions {
   /** Called with what each step emitted, for metrics (not called when nothing was emitted). */
   onTransitions?(transitions: readonly Transition[]): void;
   onTouches?(touches: readonly Touch[]): void;
+  /** Which attributes segment insight breaks sizes down by (defaults: gender, age, province, ...). */
+  insightAttributes?: Partial<InsightAttributes>;
+  /** The offset of insight's hour and day buckets from UTC, in minutes (default 480, China). */
+  insightUtcOffsetMinutes?: number;
+  /**
+   * The attributes a touch command takes its contact fields from (phone for SMS, openid for
+   * WeChat, registration id for push); the delivery stage refuses a command lacking its own.
+   */
+  contactAttributes?: Partial<ContactAttributes>;
+}
+
+export interface ContactAttributes {
+  phone: string;
+  openid: string;
+  pushRegistrationId: string;
+}
+
+export const DEFAULT_CONTACT_ATTRIBUTES: Readonly<ContactAttributes> = Object.freeze({
+  phone: 'phone',
+  openid: 'openid',
+  pushRegistrationId: 'pushRegistrationId',
+});
+
+/** A touch as the engine writes it to the touch-commands topic: the contract's fields and contact details. */
+export interface TouchCommandRecord extends Touch {
+  phone: string | null;
+  openid: string | null;
+  pushRegistrationId: string | null;
 }
 
 export interface RuleRejection {
@@ -130,10 +165,13 @@ export class RuleEngineProcessor {
   private rulesChangedAt = -Infinity;
   /** The wake each customer's timer is known to be set for: saves that leave it alone skip the timer store. */
   private readonly scheduledWakes = new Map<string, number>();
+  private insight: SegmentInsightTracker | undefined;
+  private readonly contact: Readonly<ContactAttributes>;
 
   constructor(private readonly options: RuleEngineOptions) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.ruleSet = compileRules([], { retentionMs: this.retentionMs });
+    this.contact = { ...DEFAULT_CONTACT_ATTRIBUTES, ...options.contactAttributes };
   }
 
   get rules(): RuleSet {
@@ -154,6 +192,14 @@ export class RuleEngineProcessor {
       this.indexedAttributes(),
     );
     this.meta = context.getStore<MetaValue>(this.options.stores.meta);
+    const statsStore = this.options.stores.segmentStats;
+    if (statsStore !== undefined) {
+      this.insight = new SegmentInsightTracker(
+        context.getStore(statsStore),
+        { ...DEFAULT_INSIGHT_ATTRIBUTES, ...this.options.insightAttributes },
+        (this.options.insightUtcOffsetMinutes ?? 480) * 60_000,
+      );
+    }
     const changedAt = this.meta.get(RULES_CHANGED_AT) as RulesChangedAt | undefined;
     if (typeof changedAt?.at === 'number') this.rulesChangedAt = changedAt.at;
     await this.noteRulesChangedWhileAway();
@@ -190,14 +236,14 @@ export class RuleEngineProcessor {
     const result = catchUp(state, this.catchUpFrom(state), timer.time, this.ruleSet);
     // A wall-clock wake has no record of its instant to wait for: its triggers fire now.
     const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
-    this.emitTransitions(result.transitions);
-    this.emitTouches(result.touches);
+    this.emitTransitions(state, result.transitions);
+    this.emitTouches(state, result.touches);
     if (
       result.held.length > 0 ||
       result.transitions.some((transition) => transition.at === timer.time)
     ) {
       if (fireNow) {
-        this.emitTouches(fire(state, result.held, timer.time, this.ruleSet));
+        this.emitTouches(state, fire(state, result.held, timer.time, this.ruleSet));
       } else {
         this.hold(state.customerId, timer.time, result.held, result.transitions);
       }
@@ -255,7 +301,7 @@ export class RuleEngineProcessor {
     for (const [customerId, held] of this.held) {
       const state = this.customers.get(customerId);
       if (state === undefined) continue;
-      this.emitTouches(fire(state, this.heldOccurrences(held), held.at, this.ruleSet));
+      this.emitTouches(state, fire(state, this.heldOccurrences(held), held.at, this.ruleSet));
       this.save(state, held.at);
     }
     this.held.clear();
@@ -291,7 +337,7 @@ export class RuleEngineProcessor {
     at: number,
     reindex: boolean,
   ): void {
-    this.emitTransitions(transitions);
+    this.emitTransitions(state, transitions);
     this.fireWithHeld(state, occurrences, at);
     if (reindex) this.index.update(state.customerId, undefined, state.attrs);
     this.save(state, at);
@@ -350,6 +396,9 @@ export class RuleEngineProcessor {
   }
 
   private runBackfill(before: RuleSet, changed: string[], at: number, reindex: boolean): void {
+    for (const id of changed) {
+      if (before.segmentsById.has(id) && !this.ruleSet.segmentsById.has(id)) this.insight?.drop(id);
+    }
     this.runningBackfills += 1;
     if (at > this.rulesChangedAt) {
       this.rulesChangedAt = at;
@@ -374,14 +423,15 @@ export class RuleEngineProcessor {
     const planned = this.scheduledWakes.get(state.customerId);
     if (planned === undefined || planned <= at) {
       const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
-      this.emitTransitions(caught.transitions);
-      this.emitTouches(caught.touches);
+      this.emitTransitions(state, caught.transitions);
+      this.emitTouches(state, caught.touches);
       if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
         this.hold(state.customerId, at, caught.held, caught.transitions);
     }
     const before = known ? this.index.snapshot(state.attrs) : undefined;
+    const insightBefore = this.insight?.before(state, event);
     const out = applyRecord(state, event, at, this.ruleSet);
-    this.emitTransitions(out.transitions);
+    this.emitTransitions(state, out.transitions, insightBefore);
     this.fireWithHeld(state, out.occurrences, at);
     if (event.type === 'customer.profile' || !known)
       this.index.update(state.customerId, before, state.attrs);
@@ -411,7 +461,7 @@ export class RuleEngineProcessor {
       all = this.heldOccurrences(held).concat(occurrences);
       this.held.delete(state.customerId);
     }
-    if (all.length > 0) this.emitTouches(fire(state, all, at, this.ruleSet));
+    if (all.length > 0) this.emitTouches(state, fire(state, all, at, this.ruleSet));
   }
 
   /**
@@ -469,8 +519,15 @@ export class RuleEngineProcessor {
     return Math.max(state.evaluatedAt, this.rulesChangedAt);
   }
 
-  private emitTransitions(transitions: readonly Transition[]): void {
-    if (transitions.length > 0) this.options.onTransitions?.(transitions);
+  private emitTransitions(
+    state: CustomerState,
+    transitions: readonly Transition[],
+    insightBefore?: DimensionSnapshot,
+  ): void {
+    if (insightBefore !== undefined) this.insight?.afterRecord(state, insightBefore, transitions);
+    if (transitions.length === 0) return;
+    if (insightBefore === undefined) this.insight?.transitions(state, transitions);
+    this.options.onTransitions?.(transitions);
     for (const transition of transitions) {
       this.context.forward(
         { key: transition.customerId, value: transition, timestamp: transition.at },
@@ -479,14 +536,26 @@ export class RuleEngineProcessor {
     }
   }
 
-  private emitTouches(touches: readonly Touch[]): void {
-    if (touches.length > 0) this.options.onTouches?.(touches);
+  private emitTouches(state: CustomerState, touches: readonly Touch[]): void {
+    if (touches.length === 0) return;
+    this.options.onTouches?.(touches);
     for (const touch of touches) {
+      const command: TouchCommandRecord = {
+        ...touch,
+        phone: this.contactOf(state, this.contact.phone),
+        openid: this.contactOf(state, this.contact.openid),
+        pushRegistrationId: this.contactOf(state, this.contact.pushRegistrationId),
+      };
       this.context.forward(
-        { key: touch.customerId, value: touch, timestamp: touch.at },
+        { key: touch.customerId, value: command, timestamp: touch.at },
         this.options.outputs.touches,
       );
     }
+  }
+
+  private contactOf(state: CustomerState, attribute: string): string | null {
+    const value = state.attrs.get(attribute);
+    return typeof value === 'string' && value.length > 0 ? value : null;
   }
 
   private reject(ruleId: string, at: number, errors: { path: string; message: string }[]): void {

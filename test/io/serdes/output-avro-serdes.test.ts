@@ -36,6 +36,13 @@ test('touch commands and segment transitions round-trip through Avro, touches wi
   assert.deepEqual(decoded.params, { name: 'Li Na', discount: 0.15, vip: true, nested: '{"a":1}' });
   assert.equal(decoded.channel, 'sms');
   assert.equal(decoded.heldOut, false);
+  assert.equal(decoded.phone, null, 'no contact details unless the engine found them');
+  const withContact = touchCommandAvroSerde(serdes).deserialize(
+    touchCommandAvroSerde(serdes).serialize({ ...touch, phone: '13800000000', openid: 'o-1' }),
+  ) as Record<string, unknown>;
+  assert.equal(withContact.phone, '13800000000');
+  assert.equal(withContact.openid, 'o-1');
+  assert.equal(withContact.pushRegistrationId, null);
   const transition = { at: 5, segment: 'vip', customerId: 'C1', change: 'enter' };
   const serde = segmentTransitionAvroSerde(serdes);
   assert.deepEqual(serde.deserialize(serde.serialize(transition)), transition);
