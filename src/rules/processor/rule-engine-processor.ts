@@ -165,6 +165,8 @@ export class RuleEngineProcessor {
   private rulesChangedAt = -Infinity;
   /** The wake each customer's timer is known to be set for: saves that leave it alone skip the timer store. */
   private readonly scheduledWakes = new Map<string, number>();
+  /** Customers whose remembered wake was planned from a later instant than their state's. */
+  private readonly wakesPlannedLater = new Set<string>();
   private insight: SegmentInsightTracker | undefined;
   private readonly contact: Readonly<ContactAttributes>;
 
@@ -282,6 +284,7 @@ export class RuleEngineProcessor {
     this.ruleSet = after;
     // Remembered wakes were planned under the old rules; new time conditions may come sooner.
     this.scheduledWakes.clear();
+    this.wakesPlannedLater.clear();
     const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
     // A deleted trigger's pending firings and cap history go with it: a later rule with its id starts clean.
     const triggerDeleted = before.triggers.has(id) && !after.triggers.has(id);
@@ -421,7 +424,7 @@ export class RuleEngineProcessor {
     // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
     // When the wake planned at the last save lies beyond `at`, catching up is known to do nothing.
     const planned = this.scheduledWakes.get(state.customerId);
-    if (planned === undefined || planned <= at) {
+    if (planned === undefined || planned <= at || this.wakesPlannedLater.has(state.customerId)) {
       const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
       this.emitTransitions(state, caught.transitions);
       this.emitTouches(state, caught.touches);
@@ -493,24 +496,28 @@ export class RuleEngineProcessor {
 
   /**
    * Writes the state back and moves the customer's single timer to its next wake. The wake is
-   * remembered (bounded) so that an unchanged wake skips the timer store and the next event can
-   * skip catching up; only a wake planned from the state's own evaluation instant is remembered,
-   * since one planned from later (a broadcast visit) may lie past a flip catching up would find.
+   * remembered (bounded) so that an unchanged wake skips the timer store and the customer's next
+   * event can skip catching up when the wake lies beyond it.
    */
   private save(state: CustomerState, now: number): void {
     this.customers.put(state.customerId, state);
     const wake = nextWake(state, now, this.ruleSet);
     const id = state.customerId;
-    const remember = now <= state.evaluatedAt;
-    if (remember && this.scheduledWakes.get(id) === wake) return;
+    // A wake planned from later than the state's own instant (a broadcast visit) places the timer
+    // but may lie past a flip that catching up would find: the next event must not skip it.
+    if (now > state.evaluatedAt) this.wakesPlannedLater.add(id);
+    else this.wakesPlannedLater.delete(id);
+    if (this.scheduledWakes.get(id) === wake) return;
     const clock = this.options.wakeClock ?? 'stream';
     if (Number.isFinite(wake)) this.context.timers.schedule(id, wake, { name: WAKE, clock });
     else this.context.timers.cancel(id, { name: WAKE, clock });
-    if (!remember) {
-      this.scheduledWakes.delete(id);
-      return;
+    if (
+      this.scheduledWakes.size >= MAX_REMEMBERED_WAKES ||
+      this.wakesPlannedLater.size >= MAX_REMEMBERED_WAKES
+    ) {
+      this.scheduledWakes.clear();
+      this.wakesPlannedLater.clear();
     }
-    if (this.scheduledWakes.size >= MAX_REMEMBERED_WAKES) this.scheduledWakes.clear();
     this.scheduledWakes.set(id, wake);
   }
 
