@@ -36,3 +36,13 @@ export type {
   RecordHeader,
   TopicDescription,
 } from './broker/index.js';
+export { FAKE_CHANNELS, startFakeProviders } from './providers/index.js';
+export type {
+  AcceptedMessage,
+  FakeChannel,
+  FakeCredentials,
+  FakeProviders,
+  FakeProvidersOptions,
+  ProviderAnswer,
+  ReceivedRequest,
+} from './providers/index.js';

@@ -1,1 +1,2 @@
 export * from './guards/index.js';
+export * from './channels/index.js';
