@@ -23,6 +23,8 @@ function fieldOf(context: string, item: ValidationItem): string {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(error.retryAfterSeconds));
       return reply
         .code(error.status)
         .send({ error: error.code, message: error.message, ...error.details });

@@ -31,6 +31,18 @@ export interface SegmentPreview {
   sample: Record<string, unknown>[];
 }
 
+/** One instance's share of a preview: its own tasks' customers. */
+export interface LocalSegmentPreview extends SegmentPreview {
+  /** The partitions evaluated; a merge over instances must cover every partition once. */
+  partitions: number[];
+}
+
+/** Who asked, passed on when other instances are asked in turn. */
+export interface PreviewCaller {
+  /** The caller's Authorization header. */
+  authorization?: string;
+}
+
 export interface RulesPort {
   /** The rules in force now. */
   list(): Promise<Rule[]>;
@@ -41,5 +53,11 @@ export interface RulesPort {
   /** Publishes a tombstone (`rule.delete`) for the id. */
   remove(id: string): Promise<PublishReceipt>;
   /** Evaluates a (validated, unpublished) segment rule against current state everywhere. */
-  previewSegment(rule: SegmentRule, sampleSize: number): Promise<SegmentPreview>;
+  previewSegment(
+    rule: SegmentRule,
+    sampleSize: number,
+    caller?: PreviewCaller,
+  ): Promise<SegmentPreview>;
+  /** The same over this instance's tasks only: what each instance answers the others with. */
+  previewLocalSegment(rule: SegmentRule, sampleSize: number): Promise<LocalSegmentPreview>;
 }

@@ -9,9 +9,9 @@ import type { Rule, RuleProblem } from '../rules/index.js';
 import { ApiBadRequestError, ApiNotFoundError, ApiUnavailableError } from './api-errors.js';
 import type { RulesPort } from './rules-port.js';
 
-const MAX_SAMPLE = 100;
+export const MAX_SAMPLE = 100;
 
-const ruleShape = {
+export const ruleShape = {
   type: 'object',
   description: 'A rule as in the rule contract (rules-contract.md section 4)',
   required: ['id', 'kind'],
@@ -212,6 +212,7 @@ export function registerRulesRoutes(app: FastifyInstance, port: () => RulesPort 
             },
           },
           ...errors,
+          503: errorShape,
         },
       },
     },
@@ -224,12 +225,14 @@ export function registerRulesRoutes(app: FastifyInstance, port: () => RulesPort 
           'body.rule.kind',
         );
       }
-      return rules().previewSegment(result.rule, request.body.sampleSize ?? 10);
+      return rules().previewSegment(result.rule, request.body.sampleSize ?? 10, {
+        authorization: request.headers.authorization,
+      });
     },
   );
 }
 
-function invalidRule(problems: readonly RuleProblem[]): ApiBadRequestError {
+export function invalidRule(problems: readonly RuleProblem[]): ApiBadRequestError {
   const first = problems[0] ?? { path: '$', message: 'rejected' };
   const field = `body.rule${first.path.slice(1)}`;
   return new ApiBadRequestError(`${field} ${first.message}`, field, { problems });

@@ -21,13 +21,25 @@ import {
 } from '../io/index.js';
 import type { Serde } from '../io/index.js';
 import { parseDuration } from '../rules/index.js';
-import { KafkaStreams, buildTouchstreamTopology } from '../runtime/index.js';
+import {
+  KafkaStreams,
+  STORES,
+  buildTouchstreamTopology,
+  deliveryFeedbackSerde,
+} from '../runtime/index.js';
 import type { TouchstreamTopics } from '../runtime/index.js';
 import type { TouchstreamConfig } from './config/index.js';
 import type { AppLogger } from './logging.js';
 import { startApiServer } from '../api/index.js';
 import type { ApiServer } from '../api/index.js';
 import type { MetricsRegistry } from '../observability/index.js';
+import type { ChannelAdapter, RunningDelivery } from '../sinks/index.js';
+import { channelAdaptersFromConfig } from './channel-adapters.js';
+import { startDeliveryStage } from './commands/deliver.js';
+import { RuleHistory } from './rule-history.js';
+import { campaignOptions } from './config/index.js';
+import { conversionSerde, startTrackingApi } from './tracking-stage.js';
+import { KafkaRulesPort } from './rules-port-adapter.js';
 
 export interface RunningApp {
   config: TouchstreamConfig;
@@ -41,7 +53,14 @@ export interface RunningApp {
   touchSerde: Serde<unknown>;
   streams: KafkaStreams;
   http: ApiServer;
+  /** The delivery workers, when delivery.enabled. */
+  delivery: RunningDelivery | undefined;
   stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  /** The delivery stage's adapters, one per channel; by default those `delivery.channels` configures. */
+  channelAdapters?: readonly ChannelAdapter[];
 }
 
 async function startBroker(config: TouchstreamConfig, logger: AppLogger): Promise<EmbeddedKafka> {
@@ -78,6 +97,7 @@ export async function startApp(
   config: TouchstreamConfig,
   logger: AppLogger,
   metrics: MetricsRegistry,
+  options: StartAppOptions = {},
 ): Promise<RunningApp> {
   const closers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -123,9 +143,16 @@ export async function startApp(
       touchSerde,
       transitionSerde,
       topics: config.topics,
+      timeline: { maxEntries: config.timeline.maxEntries },
+      feedbackSerde: deliveryFeedbackSerde(avro),
+      campaigns: campaignOptions(config),
+      conversionSerde: conversionSerde(config, avro),
       retentionMs: parseDuration(config.rules.retention),
       indexedAttributes: config.rules.indexedAttributes,
       wakeClock: config.rules.wakeClock,
+      contactAttributes: config.rules.contactAttributes,
+      insightAttributes: config.rules.insightAttributes,
+      insightUtcOffsetMinutes: config.rules.insightUtcOffsetMinutes,
       onBackfillProgress: (progress) => {
         metrics.setBackfillProgress(progress.taskId, progress.visited);
         if (progress.done) logger.info(progress, 'backfill finished');
@@ -142,6 +169,7 @@ export async function startApp(
         for (const touch of touches) metrics.recordTouchEmitted(touch.channel);
       },
     });
+    const ruleHistory = new RuleHistory();
     const admin = kafka.admin();
     await admin.connect();
     const partitions = config.kafka.partitions;
@@ -153,16 +181,25 @@ export async function startApp(
       { topic: topics.touches, partitions },
       { topic: topics.ruleRejections, partitions: 1 },
       { topic: config.topics.deadLetters, partitions: 1 },
+      // Read with the events (co-partitioned) into each customer's timeline.
+      { topic: topics.feedback, partitions },
     ]);
     await admin.disconnect();
-    const http = await startApiServer({
+    const tracking = await startTrackingApi({ config, kafka, avro, logger });
+    closers.push(() => tracking.close());
+    const apiOptions = {
       host: config.api.host,
       port: config.api.port,
       metrics,
-    }).catch((error: unknown) => {
+      tokens: config.api.tokens,
+      forwardTimeoutMs: config.api.forwardTimeoutMs,
+      campaigns: tracking.campaigns,
+      callbacks: tracking.callbacks,
+    };
+    const http = await startApiServer(apiOptions).catch((error: unknown) => {
       if ((error as { code?: string }).code !== 'EADDRINUSE' || config.api.port === 0) throw error;
       logger.warn({ port: config.api.port }, 'API port taken; using a free port');
-      return startApiServer({ host: config.api.host, port: 0, metrics });
+      return startApiServer({ ...apiOptions, port: 0 });
     });
     closers.push(() => http.close());
     const streams = new KafkaStreams({
@@ -173,7 +210,7 @@ export async function startApp(
       stateDir: config.stateDir,
       processingGuarantee: config.kafka.processingGuarantee,
       deadLetterTopic: config.topics.deadLetters,
-      apiAddress: config.api.advertisedAddress ?? `${config.api.host}:${http.port}`,
+      apiAddress: config.api.advertisedAddress ?? `http://${config.api.host}:${http.port}`,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       logger,
@@ -196,25 +233,50 @@ export async function startApp(
           'dead letter',
         );
       },
-      prepareBatch:
-        config.serdes.events === 'avro'
-          ? async (values) => {
-              if (avro.hasUnknownIds(values)) await avro.resolveUnknownIds(values);
-            }
-          : undefined,
+      // Any input may carry Avro (the feedback topic does whichever way events are encoded).
+      prepareBatch: async (values) => {
+        if (avro.hasUnknownIds(values)) await avro.resolveUnknownIds(values);
+      },
+      onGlobalRecord: (table, record) => {
+        if (table === STORES.rules) ruleHistory.record(record.key, record.value, record.timestamp);
+      },
       onBatchProcessed: ({ taskId, records, ms }) => {
         metrics.recordProcessed(taskId, records);
         metrics.observeProcessLatency(taskId, ms / Math.max(1, records));
       },
     });
     http.attach(streams);
+    http.attachQueries(streams);
+    const rules = new KafkaRulesPort({
+      kafka,
+      rulesTopic: topics.rules,
+      engine: streams,
+      history: ruleHistory,
+      retentionMs: parseDuration(config.rules.retention),
+      forwardTimeoutMs: config.api.forwardTimeoutMs,
+    });
+    closers.push(() => rules.close());
     // Published before the engine starts, so every instance reads them while it starts up.
     if (config.rules.examplesDir !== undefined)
       await publishRuleFiles(kafka, topics.rules, config.rules.examplesDir, logger);
     await streams.start();
     closers.push(() => streams.stop());
+    // The rules table is readable once the engine has started; until then rules routes answer 503.
+    http.attachRules(rules);
     const lagTimer = setInterval(() => void pollLag(streams, metrics), 5_000);
     closers.push(async () => clearInterval(lagTimer));
+    // Its own consumer group on the touch-commands topic, beside the engine; stopped before it.
+    let delivery: RunningDelivery | undefined;
+    if (config.delivery.enabled) {
+      let adapters = options.channelAdapters;
+      if (adapters === undefined) {
+        const configured = await channelAdaptersFromConfig(config, kafka, logger);
+        closers.push(() => configured.close());
+        adapters = configured.adapters;
+      }
+      delivery = await startDeliveryStage({ config, kafka, avro, logger, metrics, adapters });
+      closers.push(() => delivery!.stop());
+    }
     return {
       config,
       kafka,
@@ -225,6 +287,7 @@ export async function startApp(
       touchSerde,
       streams,
       http,
+      delivery,
       stop: stopAll,
     };
   } catch (error) {

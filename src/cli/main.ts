@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `touchstream` command: start, dev, dev-kafka, replay.
+ * The `touchstream` command: start, dev, dev-kafka, deliver, replay.
  */
 import { parseArgs } from 'node:util';
 import { errorCode, errorMessage } from '../errors/index.js';
 import { runDev } from './commands/dev.js';
+import { runDeliver } from './commands/deliver.js';
 import { runDevKafka } from './commands/dev-kafka.js';
 import { runReplay } from './commands/replay.js';
 import { runStart } from './commands/start.js';
@@ -18,6 +19,8 @@ commands:
              the whole system on the embedded broker with example rules and synthetic events
   dev-kafka  [--port 9092] [--data DIR] [--registry-port 8081]
              run the embedded Kafka-protocol broker and Schema Registry alone
+  deliver    [--config FILE] --brokers HOST:PORT,... [--registry URL]
+             run only the delivery workers (guards, channel adapters, feedback) of the same config
   replay     --rules RULES.json --events EVENTS.jsonl --out DIR [--partitions N]
              run the rules over a file of events in-process; write segments, touches, dead letters
 `;
@@ -26,6 +29,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: runStart,
   dev: runDev,
   'dev-kafka': runDevKafka,
+  deliver: runDeliver,
   replay: runReplay,
 };
 

@@ -9,6 +9,7 @@ export {
   METRIC_NAMES,
   PROCESS_LATENCY_BUCKETS,
   COMMIT_LATENCY_BUCKETS,
+  DELIVERY_SEND_LATENCY_BUCKETS,
   RULE_EVALUATION_BUCKETS,
 } from './metric-definitions.js';
 export type { MetricDefinition } from './metric-definitions.js';

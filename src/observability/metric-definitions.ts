@@ -16,6 +16,11 @@ export const COMMIT_LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
+/** One send through a channel adapter, its retries included: milliseconds to tens of seconds. */
+export const DELIVERY_SEND_LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
 /** One rule evaluation against one customer's state: compiled conditions, microseconds. */
 export const RULE_EVALUATION_BUCKETS = [
   0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
@@ -139,6 +144,30 @@ export const METRICS = {
     'touchstream_touches_suppressed_total',
     'Touches not delivered on purpose (frequency cap, quiet hours, duplicate, ...), by channel and reason (delivery stage).',
     ['channel', 'reason'],
+  ),
+  deliveryCommandsConsumed: define(
+    'counter',
+    'touchstream_delivery_commands_consumed_total',
+    'Touch commands the delivery workers took up, by source (topic: the touch-commands topic; deferral: come due in the deferral queue).',
+    ['source'],
+  ),
+  deliveryOutcomes: define(
+    'counter',
+    'touchstream_delivery_outcomes_total',
+    'Delivery outcomes written to the feedback topic, by channel, status (sent, failed, suppressed, deferred) and guard (none when no guard decided it).',
+    ['channel', 'status', 'guard'],
+  ),
+  deliverySendLatency: define(
+    'histogram',
+    'touchstream_delivery_send_latency_seconds',
+    'Time a channel adapter took to send one touch, its retries included, by channel.',
+    ['channel'],
+  ),
+  deliveryRedisWaits: define(
+    'counter',
+    'touchstream_delivery_redis_unavailable_waits_total',
+    'Waits of a delivery batch for Redis to answer again (nothing is sent unguarded meanwhile).',
+    [],
   ),
 } as const;
 

@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { InvalidMetricValueError, InvalidMetricsOptionError } from './errors.js';
 import {
   COMMIT_LATENCY_BUCKETS,
+  DELIVERY_SEND_LATENCY_BUCKETS,
   METRICS,
   PROCESS_LATENCY_BUCKETS,
   RULE_EVALUATION_BUCKETS,
@@ -89,6 +90,10 @@ export class MetricsRegistry {
   readonly #activeTasks: Gauge<string>;
   readonly #touchesDelivered: Counter<string>;
   readonly #touchesSuppressed: Counter<string>;
+  readonly #deliveryCommandsConsumed: Counter<string>;
+  readonly #deliveryOutcomes: Counter<string>;
+  readonly #deliverySendLatency: Histogram<string>;
+  readonly #deliveryRedisWaits: Counter<string>;
   /** Stores seen per task, so `removeTask` can drop every (task, store) restore series. */
   readonly #storesByTask = new Map<string, Set<string>>();
   /** One label object per task, reused: the per-record paths should not allocate. */
@@ -132,6 +137,13 @@ export class MetricsRegistry {
     this.#activeTasks = gauge(METRICS.activeTasks);
     this.#touchesDelivered = counter(METRICS.touchesDelivered);
     this.#touchesSuppressed = counter(METRICS.touchesSuppressed);
+    this.#deliveryCommandsConsumed = counter(METRICS.deliveryCommandsConsumed);
+    this.#deliveryOutcomes = counter(METRICS.deliveryOutcomes);
+    this.#deliverySendLatency = histogram(
+      METRICS.deliverySendLatency,
+      DELIVERY_SEND_LATENCY_BUCKETS,
+    );
+    this.#deliveryRedisWaits = counter(METRICS.deliveryRedisWaits);
 
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry });
   }
@@ -250,6 +262,25 @@ export class MetricsRegistry {
   recordTouchSuppressed(channel: string, reason: string, count = 1): void {
     checkCount(METRICS.touchesSuppressed, count);
     if (count > 0) this.#touchesSuppressed.inc({ channel, reason }, count);
+  }
+
+  recordDeliveryConsumed(source: 'topic' | 'deferral', count = 1): void {
+    checkCount(METRICS.deliveryCommandsConsumed, count);
+    if (count > 0) this.#deliveryCommandsConsumed.inc({ source }, count);
+  }
+
+  /** `guard` is the guard that decided a suppression or deferral, 'none' otherwise. */
+  recordDeliveryOutcome(channel: string, status: string, guard: string, count = 1): void {
+    checkCount(METRICS.deliveryOutcomes, count);
+    if (count > 0) this.#deliveryOutcomes.inc({ channel, status, guard }, count);
+  }
+
+  observeDeliverySendLatency(channel: string, ms: number): void {
+    this.#deliverySendLatency.observe({ channel }, seconds(METRICS.deliverySendLatency, ms));
+  }
+
+  recordDeliveryRedisWait(): void {
+    this.#deliveryRedisWaits.inc();
   }
 
   /**

@@ -19,8 +19,40 @@ export {
   DEFAULT_TOPICS,
   RULE_ENGINE_NODE,
   STORES,
+  TIMELINE_NODE,
 } from './touchstream-topology.js';
-export type { TouchstreamTopics, TouchstreamTopologyOptions } from './touchstream-topology.js';
+export type {
+  TimelineTopologyOptions,
+  TouchstreamTopics,
+  TouchstreamTopologyOptions,
+} from './touchstream-topology.js';
+export { partitionOfKey, subTopologyOfStore } from './store-queries.js';
+export type {
+  LocalStore,
+  ReadableStore,
+  StoreQueries,
+  StoreQueryResult,
+  UnavailableReason,
+} from './store-queries.js';
+export {
+  DEFAULT_TIMELINE_MAX_ENTRIES,
+  TimelineProcessor,
+  deliveryFeedbackSerde,
+  isTimelinePosition,
+  readTimelinePage,
+  timelineEntryOf,
+  timelineKey,
+  timelinePrefix,
+} from './timeline/index.js';
+export type {
+  KeyedTimelineEntry,
+  TimelineEntry,
+  TimelineKind,
+  TimelinePage,
+  TimelineProcessorOptions,
+} from './timeline/index.js';
+export { previewSegmentLocally, smallestIds } from './segment-preview.js';
+export type { LocalSegmentPreview, SampledCustomer } from './segment-preview.js';
 export { processBatch } from './process-batch.js';
 export { KafkaStreams, planTopics } from './kafka/index.js';
 export type {
@@ -31,3 +63,43 @@ export type {
   TaskStatus,
   TopicPlan,
 } from './kafka/index.js';
+export {
+  ATTRIBUTION_NODE,
+  AttributionProcessor,
+  CAMPAIGN_STATS_NODE,
+  CAMPAIGN_STORES,
+  CampaignStatsProcessor,
+  DEFAULT_CAMPAIGN_TIME_ZONE,
+  DEFAULT_MAX_OPEN_TOUCHES,
+  DEFAULT_STATS_RETENTION_MS,
+  ZonedCalendar,
+  addDays,
+  assertTimeZone,
+  bucketOf,
+  bucketSpan,
+  campaignReport,
+  campaignSummaries,
+  commandInstant,
+  isCalendarDay,
+  mergeCampaignRows,
+  readCampaignPartials,
+  weekStart,
+} from './campaigns/index.js';
+export type {
+  ArmReport,
+  BucketReport,
+  CampaignArm,
+  CampaignBucket,
+  CampaignCounters,
+  CampaignGrouping,
+  CampaignPartials,
+  CampaignQuery,
+  CampaignReport,
+  CampaignRow,
+  CampaignSummary,
+  CampaignTopologyOptions,
+  ChannelReport,
+  ConversionFeedback,
+  ConversionSpec,
+  Uplift,
+} from './campaigns/index.js';

@@ -280,13 +280,22 @@ test('the OpenAPI document lists every registered route with its schemas and bea
     .sort();
   assert.deepEqual(listed, [
     'DELETE /rules/{id}',
+    'GET /campaigns',
+    'GET /campaigns/{trigger}',
+    'GET /customers/{id}',
+    'GET /customers/{id}/timeline',
     'GET /docs',
     'GET /docs/json',
     'GET /healthz',
+    'GET /internal/campaigns',
+    'GET /internal/segments',
     'GET /metrics',
     'GET /readyz',
     'GET /rules',
     'GET /rules/{id}',
+    'GET /segments',
+    'GET /segments/{id}/insight',
+    'POST /internal/preview',
     'POST /rules/preview',
     'POST /rules/validate',
     'PUT /rules/{id}',
@@ -319,4 +328,46 @@ test('startApiServer listens and keeps attach working', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('readyz is 503 with Retry-After while tasks restore or a rebalance runs, naming the restoring tasks', async () => {
+  const { api } = await build();
+  const notYet = await api.app.inject({ url: '/readyz' });
+  assert.equal(notYet.statusCode, 503);
+  assert.equal(notYet.json().state, 'starting');
+  let rebalancing = true;
+  let tasks: { taskId: string; state: 'restoring' | 'running' }[] = [];
+  api.attach({
+    state: 'running',
+    get rebalancing() {
+      return rebalancing;
+    },
+    tasks: () => tasks,
+  });
+  const joining = await api.app.inject({ url: '/readyz' });
+  assert.equal(joining.statusCode, 503);
+  assert.equal(joining.headers['retry-after'], '1');
+  assert.equal(joining.json().rebalancing, true);
+  rebalancing = false;
+  tasks = [
+    { taskId: '0_0', state: 'running' },
+    { taskId: '0_1', state: 'restoring' },
+  ];
+  const restoring = await api.app.inject({ url: '/readyz' });
+  assert.equal(restoring.statusCode, 503);
+  assert.deepEqual(restoring.json(), {
+    ready: false,
+    state: 'running',
+    rebalancing: false,
+    tasks: 2,
+    restoring: ['0_1'],
+  });
+  tasks = [
+    { taskId: '0_0', state: 'running' },
+    { taskId: '0_1', state: 'running' },
+  ];
+  const ready = await api.app.inject({ url: '/readyz' });
+  assert.equal(ready.statusCode, 200);
+  assert.equal(ready.headers['retry-after'], undefined);
+  assert.equal((await api.app.inject({ url: '/healthz' })).json().status, 'ok');
 });

@@ -1,6 +1,7 @@
 // An in-memory RulesPort: keeps history as the real one must (newest first) and previews a
 // segment over a fixed list of customers with a caller-supplied predicate.
 import type {
+  LocalSegmentPreview,
   PublishReceipt,
   RuleDetail,
   RulesPort,
@@ -44,6 +45,10 @@ export class FakeRulesPort implements RulesPort {
     this.previews.push({ rule, sampleSize });
     const members = this.customers.filter(this.member);
     return { count: members.length, sample: members.slice(0, sampleSize) };
+  }
+
+  async previewLocalSegment(rule: SegmentRule, sampleSize: number): Promise<LocalSegmentPreview> {
+    return { ...(await this.previewSegment(rule, sampleSize)), partitions: [0] };
   }
 
   private record(id: string, rule: Rule | null): PublishReceipt {

@@ -80,3 +80,31 @@ test('environment variable names follow the setting paths', () => {
   assert.equal(envName(['kafka', 'sessionTimeoutMs']), 'TOUCHSTREAM_KAFKA_SESSION_TIMEOUT_MS');
   assert.equal(envName(['applicationId']), 'TOUCHSTREAM_APPLICATION_ID');
 });
+
+test('the contact and insight attributes of the rule engine have defaults and can be renamed', () => {
+  const defaults = loadConfig({ env: {} });
+  assert.deepEqual(defaults.rules.contactAttributes, {
+    phone: 'phone',
+    openid: 'openid',
+    pushRegistrationId: 'pushRegistrationId',
+  });
+  assert.equal(defaults.rules.insightAttributes.age, 'age');
+  assert.equal(defaults.rules.insightUtcOffsetMinutes, 480);
+  const renamed = loadConfig({
+    env: {},
+    overrides: {
+      rules: { contactAttributes: { openid: 'wxOpenId' }, insightAttributes: { level: 'tier' } },
+    },
+  });
+  assert.equal(renamed.rules.contactAttributes.openid, 'wxOpenId');
+  assert.equal(renamed.rules.contactAttributes.phone, 'phone');
+  assert.equal(renamed.rules.insightAttributes.level, 'tier');
+  assert.throws(
+    () => loadConfig({ env: {}, overrides: { rules: { insightUtcOffsetMinutes: 2000 } } }),
+    /rules\.insightUtcOffsetMinutes must be <= 840/,
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, overrides: { rules: { contactAttributes: { email: 'mail' } } } }),
+    /rules\.contactAttributes\.email is not a setting/,
+  );
+});

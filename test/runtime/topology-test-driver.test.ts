@@ -744,3 +744,25 @@ test('taskIds lists one task per partition of each sub-topology', async (t) => {
   const driver = await startDriver(t, wordCountTopology(), { partitions: 2 });
   assert.deepEqual(driver.taskIds(), ['0_0', '0_1', '1_0', '1_1']);
 });
+
+// --- topics the topology both writes and reads ----------------------------------------------------
+
+test('a record piped into a topic the topology also writes is processed once, as are the ones it writes there', async (t) => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('requests')
+    .mapValues((value) => `from-request:${value}`)
+    .to('loop');
+  builder.stream<string, string>('loop').to('seen');
+  const driver = await startDriver(t, builder.build(), { partitions: 3 });
+  await driver.createInputTopic<string, string>('loop').pipeInput('k1', 'direct', 1);
+  await driver.createInputTopic<string, string>('requests').pipeInput('k2', 'r', 2);
+  await driver.pipeBatch('loop', [
+    { key: encoder.encode('k3'), value: encoder.encode('"batched"'), timestamp: 3 },
+  ]);
+  assert.deepEqual(driver.createOutputTopic<string, string>('seen').readValues().sort(), [
+    'batched',
+    'direct',
+    'from-request:r',
+  ]);
+});

@@ -8,10 +8,12 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FAKE_CHANNELS, startFakeProviders } from '../../embedded/index.js';
 import { startApp } from '../app.js';
 import type { RunningApp } from '../app.js';
 import { loadConfig } from '../config/index.js';
 import { createCliLogger } from '../logger.js';
+import { devChannelConfig } from '../dev/dev-channels.js';
 import { SyntheticInsuranceEvents } from '../dev/synthetic-events.js';
 import type { SyntheticEvent } from '../dev/synthetic-events.js';
 import { packageRoot } from '../package-root.js';
@@ -19,6 +21,13 @@ import { untilSignal } from './signals.js';
 import { UsageError } from './usage-error.js';
 
 const WEATHER_EVERY_MS = 120_000;
+const DELIVERY_REPORT_EVERY_MS = 10_000;
+/** Tokens a local development run accepts when none are configured (printed in its banner). */
+const DEV_TOKENS = [
+  { token: 'dev-author', role: 'author' },
+  { token: 'dev-operator', role: 'operator' },
+  { token: 'dev-viewer', role: 'viewer' },
+] as const;
 const FIRST_WEATHER_AFTER_MS = 15_000;
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -36,12 +45,26 @@ export async function runDev(args: string[]): Promise<number> {
   });
   // The embedded broker keeps its topics in memory, so local state from an earlier run would not match.
   const stateDir = mkdtempSync(join(tmpdir(), 'touchstream-dev-'));
+  const providers = await startFakeProviders({ port: 0 });
   const config = loadConfig({
     env: process.env,
     overrides: {
       stateDir,
       log: { level: process.env.TOUCHSTREAM_LOG_LEVEL ?? 'warn' },
       rules: { examplesDir: join(packageRoot(), 'examples', 'rules') },
+      delivery: {
+        channels: devChannelConfig(providers),
+        // The guards as the issue's example configures them: visible in the feedback and timelines.
+        guards: {
+          keyPrefix: `ts:dev:${Date.now()}:`,
+          frequencyCaps: {
+            total: [{ max: 3, per: 'day' }],
+            channels: { sms: [{ max: 1, per: 'week' }] },
+          },
+          quietHours: { sms: { from: '21:00', to: '08:00' } },
+          rateLimits: { sms: { capacity: 200, refillPerSecond: 100 } },
+        },
+      },
       generator: {
         enabled: true,
         ...(positive(values.customers, 'customers') === undefined
@@ -53,11 +76,15 @@ export async function runDev(args: string[]): Promise<number> {
       },
     },
   });
-  const { logger, metrics } = createCliLogger(config);
+  const devConfig =
+    config.api.tokens.length > 0
+      ? config
+      : { ...config, api: { ...config.api, tokens: DEV_TOKENS.map((entry) => ({ ...entry })) } };
+  const { logger, metrics } = createCliLogger(devConfig);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out('touchstream dev: starting the embedded broker, Schema Registry and engine ...');
-  const app = await startApp(config, logger, metrics);
-  const api = `http://${config.api.host}:${app.http.port}`;
+  const app = await startApp(devConfig, logger, metrics);
+  const api = `http://${devConfig.api.host}:${app.http.port}`;
   out(
     [
       '',
@@ -65,18 +92,29 @@ export async function runDev(args: string[]): Promise<number> {
       `  Schema Registry     ${app.registryUrl}`,
       `  health / readiness  ${api}/healthz  ${api}/readyz`,
       `  metrics             ${api}/metrics`,
+      `  API and its docs    ${api}/docs${devConfig === config ? '' : `   tokens: ${DEV_TOKENS.map((entry) => `${entry.token} (${entry.role})`).join(', ')}`}`,
       `  rules published     examples/rules/*.json -> ${app.topics.rules}`,
       `  touches             ${app.topics.touches} (tailed below)`,
+      `  delivered to        local fake providers at ${providers.url} (push, wechat, sms, coupon)`,
+      `  delivery feedback   ${app.topics.feedback}`,
       '',
     ].join('\n'),
   );
   const stopTail = await tailTouches(app, out);
+  const deliveryReport = setInterval(() => {
+    const counts = FAKE_CHANNELS.map(
+      (channel) => `${channel} ${providers.accepted(channel).length}`,
+    );
+    out(`  delivered so far (accepted by the fake providers): ${counts.join(', ')}`);
+  }, DELIVERY_REPORT_EVERY_MS);
   const stopGenerator = await runGenerator(app, out);
   await untilSignal();
   out('stopping ...');
   stopGenerator();
+  clearInterval(deliveryReport);
   await stopTail();
   await app.stop();
+  await providers.stop();
   await rm(stateDir, { recursive: true, force: true });
   return 0;
 }

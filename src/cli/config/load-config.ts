@@ -8,6 +8,8 @@ import { hostname } from 'node:os';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { TouchstreamError } from '../../errors/index.js';
+import { checkChannels, checkGuards } from './delivery-config.js';
+import { checkTracking } from './tracking-config.js';
 import { configSchema } from './schema.js';
 import type { TouchstreamConfig } from './types.js';
 
@@ -46,6 +48,22 @@ function fromEnvText(text: string, node: SchemaNode): unknown {
   if (node.type === 'integer' || node.type === 'number')
     return text.trim() === '' ? text : Number(text);
   if (node.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  // A map-valued setting (delivery.guards.quietHours) comes as a JSON object.
+  if (node.type === 'object' && text.trim().startsWith('{')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  // A list of objects (api.tokens) comes as a JSON array; a list of strings as comma-separated text.
+  if (node.type === 'array' && text.trim().startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
   if (node.type === 'array')
     return text
       .split(',')
@@ -145,11 +163,17 @@ export function loadConfig(options: LoadConfigOptions = {}): TouchstreamConfig {
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
     const { field, message } = describeError((validate.errors ?? [])[0]);
-    const source =
-      sources.get(field) ?? (file !== undefined ? `config file ${file} or a flag` : 'a flag');
+    // An item of a list (api.tokens.0.role) came from wherever the list came from.
+    const fromSource = [...sources].find(
+      ([path]) => field === path || field.startsWith(`${path}.`),
+    )?.[1];
+    const source = fromSource ?? (file !== undefined ? `config file ${file} or a flag` : 'a flag');
     throw new ConfigError(`config: ${field} ${message} (from ${source})`, field);
   }
   const config = raw as unknown as TouchstreamConfig;
+  checkGuards(config.delivery, (message, field) => new ConfigError(message, field));
+  checkChannels(config.delivery, (message, field) => new ConfigError(message, field));
+  checkTracking(config.tracking, (message, field) => new ConfigError(message, field));
   config.instanceId ??= hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   return deepFreeze(config);
 }

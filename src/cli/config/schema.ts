@@ -2,6 +2,9 @@
  * Every setting of touchstream: its type, default and meaning. Validated once at start (ajv) and
  * frozen; nothing else in the code reads the environment.
  */
+import { DELIVERY_CONFIG_SCHEMA } from './delivery-config.js';
+import { TRACKING_CONFIG_SCHEMA } from './tracking-config.js';
+
 export const configSchema = {
   $id: 'touchstream-config',
   type: 'object',
@@ -100,6 +103,12 @@ export const configSchema = {
         touches: { type: 'string', default: 'touchstream.touch-commands' },
         ruleRejections: { type: 'string', default: 'touchstream.rule-rejections' },
         deadLetters: { type: 'string', default: 'touchstream.dead-letters' },
+        feedback: {
+          type: 'string',
+          default: 'touchstream.delivery-feedback',
+          description:
+            'Delivery feedback (sent, delivered, clicked, ...) keyed by customerId; read into customer timelines.',
+        },
       },
     },
     rules: {
@@ -128,6 +137,40 @@ export const configSchema = {
           type: 'string',
           description: 'Rules published at start (dev mode: examples/rules).',
         },
+        contactAttributes: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Customer attributes a touch command takes its contact details from (the delivery stage needs the one of its channel).',
+          properties: {
+            phone: { type: 'string', minLength: 1, default: 'phone' },
+            openid: { type: 'string', minLength: 1, default: 'openid' },
+            pushRegistrationId: { type: 'string', minLength: 1, default: 'pushRegistrationId' },
+          },
+        },
+        insightAttributes: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Customer attributes segment insight breaks sizes down by (age is a number of years, banded); products come from active policies.',
+          properties: {
+            gender: { type: 'string', minLength: 1, default: 'gender' },
+            age: { type: 'string', minLength: 1, default: 'age' },
+            province: { type: 'string', minLength: 1, default: 'province' },
+            city: { type: 'string', minLength: 1, default: 'city' },
+            channel: { type: 'string', minLength: 1, default: 'channel' },
+            level: { type: 'string', minLength: 1, default: 'level' },
+          },
+        },
+        insightUtcOffsetMinutes: {
+          type: 'integer',
+          minimum: -720,
+          maximum: 840,
+          default: 480,
+          description: "Offset from UTC of segment insight's hour and day buckets (480: China).",
+        },
       },
     },
     api: {
@@ -139,7 +182,44 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
         advertisedAddress: {
           type: 'string',
-          description: 'host:port other instances use to reach this API. Default: host:port.',
+          pattern: '^https?://[^/\\s]+$',
+          description:
+            'Base URL other instances use to reach this API (interactive queries). Default: http://<host>:<port>; set it when host is 0.0.0.0.',
+        },
+        tokens: {
+          type: 'array',
+          default: [],
+          description:
+            'Bearer tokens and their roles (viewer < operator < author). Environment: a JSON array. None: every protected route answers 401.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['token', 'role'],
+            properties: {
+              token: { type: 'string', minLength: 8, pattern: '^\\S+$' },
+              role: { enum: ['viewer', 'operator', 'author'] },
+            },
+          },
+        },
+        forwardTimeoutMs: {
+          type: 'integer',
+          minimum: 100,
+          default: 5000,
+          description: 'How long a query forwarded to the instance owning the data may take.',
+        },
+      },
+    },
+    timeline: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxEntries: {
+          type: 'integer',
+          minimum: 1,
+          default: 1000,
+          description:
+            'Newest timeline entries kept per customer; older ones also expire after rules.retention.',
         },
       },
     },
@@ -151,6 +231,8 @@ export const configSchema = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },
       },
     },
+    delivery: DELIVERY_CONFIG_SCHEMA,
+    tracking: TRACKING_CONFIG_SCHEMA,
     generator: {
       type: 'object',
       additionalProperties: false,

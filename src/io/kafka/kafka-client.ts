@@ -37,11 +37,22 @@ function levelName(level: logLevel): KafkaLogLevel {
   return 'debug';
 }
 
+/**
+ * Notices about choices made on purpose: the engine relies on kafkajs' default (murmur2, Java
+ * client compatible) partitioner, which its own partition lookups mirror; and a producer that
+ * limits its retries does so because its caller retries the whole write with backoff.
+ */
+const DELIBERATE_CHOICES = [
+  /switched default partitioner/,
+  /Limiting retries for the idempotent producer/,
+];
+
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const sink = options.log;
   const creator: logCreator = () => (entry) => {
     if (sink === undefined) return;
     const { message, ...fields } = entry.log;
+    if (DELIBERATE_CHOICES.some((notice) => notice.test(message))) return;
     sink(levelName(entry.level), `kafkajs ${entry.namespace}: ${message}`, fields);
   };
   const config: KafkaConfig = {

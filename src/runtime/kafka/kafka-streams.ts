@@ -34,7 +34,7 @@ import {
   toHeaders,
 } from '../../io/index.js';
 import type { AssignmentInfo } from '../../io/index.js';
-import type { StoreSpec } from '../../state/index.js';
+import type { KeyValueStore, StoreSpec } from '../../state/index.js';
 import type { Topology } from '../../topology/index.js';
 import { errorMessage } from '../../errors/index.js';
 import { RuntimeError } from '../errors.js';
@@ -42,11 +42,14 @@ import { GlobalStateHost } from '../global-state.js';
 import { processBatch } from '../process-batch.js';
 import type { ConsumedRecord } from '../records.js';
 import { formatTaskId } from '../stream-task.js';
+import { partitionOfKey, readable, subTopologyOfStore } from '../store-queries.js';
+import type { LocalStore, StoreQueries, StoreQueryResult } from '../store-queries.js';
 import { TaskHost, changelogTopic } from '../task-host.js';
 import type { RestoreProgress } from '../task-host.js';
 import { TIMER_STORE } from '../task-state-port.js';
 import { bytesSerde, openTaskState } from '../task-state.js';
 import { planTopics } from './internal-topics.js';
+import { routeQuery } from './query-routing.js';
 import type { TopicPlan } from './internal-topics.js';
 import { KafkaCollector } from './kafka-collector.js';
 import { SerialQueue } from './serial-queue.js';
@@ -86,6 +89,11 @@ export interface KafkaStreamsOptions {
     message: string;
   }): void;
   onBatchProcessed?(info: { taskId: string; records: number; ms: number }): void;
+  /** Every record applied to a global table, from the first read at start on (a null value deletes). */
+  onGlobalRecord?(
+    table: string,
+    record: { key: string; value: unknown; timestamp: number; offset: number },
+  ): void;
   /**
    * Readies a fetched batch for synchronous decoding, once per batch (Avro: fetch the schemas of
    * ids not seen yet). Decoding itself stays on the hot path's synchronous side.
@@ -115,8 +123,11 @@ const silentLogger: RuntimeLogger = {
   error: () => undefined,
 };
 
-export class KafkaStreams {
+export class KafkaStreams implements StoreQueries {
   private currentState: RuntimeState = 'created';
+  /** True from start until the first assignment is known, and while a rebalance runs. */
+  private rebalanceInFlight = true;
+  private rebalanceGeneration = 0;
   private readonly guarantee: ProcessingGuarantee;
   private readonly logger: RuntimeLogger;
   private readonly clock: () => number;
@@ -222,6 +233,61 @@ export class KafkaStreams {
     return this.assignment.owners;
   }
 
+  get apiAddress(): string | undefined {
+    return this.options.apiAddress;
+  }
+
+  /** A rebalance runs (or none has completed yet): which instance owns what may change. */
+  get rebalancing(): boolean {
+    return this.rebalanceInFlight;
+  }
+
+  // --- interactive queries (read-only) -----------------------------------------------------------
+
+  queryStore<V>(storeName: string, key: string): StoreQueryResult<V> {
+    const subTopology = subTopologyOfStore(this.options.topology, storeName);
+    const partitions = this.storePartitions(storeName);
+    if (partitions === undefined) return { kind: 'unavailable', partition: 0, reason: 'no-owner' };
+    const partition = partitionOfKey(key, partitions);
+    const taskId = formatTaskId({ subTopology, partition });
+    return routeQuery<V>(
+      {
+        running: this.currentState === 'running',
+        rebalancing: this.rebalanceInFlight,
+        self: this.options.apiAddress,
+        owners: this.assignment.owners,
+        runningTask: (id) => this.hosts.get(id),
+        restoring: (id) => this.opening.has(id) && !this.hosts.has(id),
+      },
+      storeName,
+      taskId,
+      partition,
+    );
+  }
+
+  localStores<V>(storeName: string): LocalStore<V>[] {
+    const subTopology = subTopologyOfStore(this.options.topology, storeName);
+    const stores: LocalStore<V>[] = [];
+    for (const host of this.hosts.values()) {
+      if (host.task.id.subTopology !== subTopology) continue;
+      stores.push({
+        partition: host.task.partition,
+        store: readable(host.state.store(storeName) as KeyValueStore<V>),
+        streamTime: () => host.task.streamTime(),
+      });
+    }
+    return stores.sort((a, b) => a.partition - b.partition);
+  }
+
+  storePartitions(storeName: string): number | undefined {
+    const subTopology = subTopologyOfStore(this.options.topology, storeName);
+    return (this.plan as TopicPlan | undefined)?.tasks.get(subTopology);
+  }
+
+  instanceAddresses(): string[] {
+    return [...new Set(Object.values(this.assignment.owners))].sort();
+  }
+
   /** The running task of a partition of the given sub-topology, if this instance owns it. */
   taskHost(subTopology: number, partition: number): TaskHost | undefined {
     return this.hosts.get(formatTaskId({ subTopology, partition }));
@@ -315,8 +381,14 @@ export class KafkaStreams {
       const all = Array.from({ length: partitions }, (_, partition) => partition);
       for (const partition of all) {
         for await (const batch of this.globalReader.read(table.topic, partition, 0)) {
-          for (const record of batch)
-            this.globals.apply(table.name, { topic: table.topic, partition, ...record });
+          for (const record of batch) {
+            const change = this.globals.apply(table.name, {
+              topic: table.topic,
+              partition,
+              ...record,
+            });
+            if (change !== undefined) this.noteGlobal(table.name, change, record);
+          }
         }
       }
       this.globalReader.follow(table.topic, all, (records, partition) =>
@@ -328,6 +400,7 @@ export class KafkaStreams {
               ...record,
             });
             if (change === undefined) continue;
+            this.noteGlobal(table.name, change, record);
             for (const host of this.hosts.values()) {
               // A global record takes effect from its timestamp on, so it moves stream time as any record does.
               await host.task.advanceToLoading(record.timestamp);
@@ -339,6 +412,19 @@ export class KafkaStreams {
         }),
       );
     }
+  }
+
+  private noteGlobal(
+    table: string,
+    change: { key: string; value: unknown },
+    record: { timestamp: number; offset: number },
+  ): void {
+    this.options.onGlobalRecord?.(table, {
+      key: change.key,
+      value: change.value ?? null,
+      timestamp: record.timestamp,
+      offset: record.offset,
+    });
   }
 
   private async startConsumer(): Promise<void> {
@@ -353,9 +439,17 @@ export class KafkaStreams {
       readUncommitted: false,
       allowAutoTopicCreation: false,
     });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.rebalanceGeneration += 1;
+      this.rebalanceInFlight = true;
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const generation = this.rebalanceGeneration;
       void this.queue.run(() => this.reconcile(event.payload.memberAssignment));
-      void this.refreshOwners();
+      void this.refreshOwners().finally(() => {
+        // A rebalance that began meanwhile keeps the flag up until its own join.
+        if (generation === this.rebalanceGeneration) this.rebalanceInFlight = false;
+      });
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.logger.error({ error: String(event.payload.error) }, 'consumer crashed');

@@ -103,6 +103,7 @@ export const sampleRecords: Record<string, Factory> = {
     guard: 'quiet-hours',
     until: T0 + 3_600_000,
     at: T0,
+    heldOut: false,
     ...overrides,
   }),
   'com.touchstream.DeadLetter': (overrides = {}) => ({
