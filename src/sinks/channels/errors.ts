@@ -1,11 +1,15 @@
 import { TouchstreamError } from '../../errors/index.js';
 
+/** Credentials never reach a log line or an error message, even when they are the bad value. */
+const SECRET_FIELD = /secret|password|token|key$/i;
+
 export class InvalidChannelConfigError extends TouchstreamError {
   constructor(path: string, problem: string, value: unknown) {
+    const shown = SECRET_FIELD.test(path) && value !== undefined ? '<redacted>' : value;
     super(
       'TS_SINK_INVALID_CHANNEL_CONFIG',
-      `Channel config field ${path} ${problem} (got ${JSON.stringify(value)}); fix the delivery channel config.`,
-      { retryable: false, details: { path, value } },
+      `Channel config field ${path} ${problem} (got ${JSON.stringify(shown)}); fix the delivery channel config.`,
+      { retryable: false, details: { path, value: shown } },
     );
   }
 }

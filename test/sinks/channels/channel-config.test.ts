@@ -114,3 +114,16 @@ test('refuses input that is not an object', () => {
   rejects('push', 'channels');
   rejects({ push: [] }, 'channels.push');
 });
+
+test('never shows a credential in its error, even when the credential is the bad value', () => {
+  assert.throws(
+    () => validateChannelConfig({ sms: { ...sms, signingSecret: 12345678 } }),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidChannelConfigError);
+      assert.equal(error.details.path, 'channels.sms.signingSecret');
+      assert.doesNotMatch(error.message, /12345678/);
+      assert.equal(error.details.value, '<redacted>');
+      return true;
+    },
+  );
+});
