@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
+import { installScripts, runScript } from './lua-scripts.js';
 
 /*
  * Keys: <prefix>deferred (sorted set, member = command id, score = due time) and
@@ -46,12 +47,13 @@ export class DeferralQueue<C extends { commandId: string }> {
     this.#zset = `${options.keyPrefix}deferred`;
     this.#hash = `${options.keyPrefix}deferred:cmd`;
     this.#leaseMs = options.leaseMs ?? 60_000;
+    installScripts(redis, [DEFER, TAKE_DUE]);
   }
 
   /** Deferring a command id again moves it to the new time (one entry per command). */
   async defer(command: C, until: number): Promise<void> {
     await redisCall(`defer of ${command.commandId}`, () =>
-      this.#redis.eval(
+      runScript(this.#redis, [
         DEFER,
         2,
         this.#zset,
@@ -59,7 +61,7 @@ export class DeferralQueue<C extends { commandId: string }> {
         command.commandId,
         until,
         JSON.stringify(command),
-      ),
+      ]),
     );
   }
 
@@ -68,9 +70,15 @@ export class DeferralQueue<C extends { commandId: string }> {
     const payloads = await redisCall(
       'deferral take-due',
       () =>
-        this.#redis.eval(TAKE_DUE, 2, this.#zset, this.#hash, now, limit, this.#leaseMs) as Promise<
-          string[]
-        >,
+        runScript(this.#redis, [
+          TAKE_DUE,
+          2,
+          this.#zset,
+          this.#hash,
+          now,
+          limit,
+          this.#leaseMs,
+        ]) as Promise<string[]>,
     );
     return payloads.map((p) => JSON.parse(p) as C);
   }

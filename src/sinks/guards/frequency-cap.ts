@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
 import type { CapRule, GuardConfig } from './guard-config.js';
 import { calendarPeriod } from './calendar-period.js';
+import { installScripts, runScript } from './lua-scripts.js';
+import type { ScriptCall } from './lua-scripts.js';
 
 export type CapResult =
   | { allowed: true }
@@ -52,6 +54,7 @@ export class FrequencyCap {
   constructor(redis: Redis, config: Pick<GuardConfig, 'keyPrefix' | 'frequencyCaps'>) {
     this.#redis = redis;
     this.#config = config;
+    installScripts(redis, [CHECK_AND_COUNT, REFUND]);
   }
 
   plan(customerId: string, channel: string, at: number, timeZone: string): Plan {
@@ -72,11 +75,11 @@ export class FrequencyCap {
     return plan;
   }
 
-  evalArgs(plan: Plan, commit: boolean): (string | number)[] {
+  evalArgs(plan: Plan, commit: boolean): ScriptCall {
     return [CHECK_AND_COUNT, plan.keys.length, ...plan.keys, commit ? '1' : '0', ...plan.args];
   }
 
-  refundArgs(plan: Plan): (string | number)[] {
+  refundArgs(plan: Plan): ScriptCall {
     return [REFUND, plan.keys.length, ...plan.keys];
   }
 
@@ -106,10 +109,7 @@ export class FrequencyCap {
     if (plan.keys.length === 0) return { allowed: true };
     const reply = await redisCall(
       `frequency cap of customer ${customerId} on ${channel}`,
-      () =>
-        this.#redis.eval(
-          ...(this.evalArgs(plan, commit) as [string, number, ...string[]]),
-        ) as Promise<[number, number]>,
+      () => runScript(this.#redis, this.evalArgs(plan, commit)) as Promise<[number, number]>,
     );
     return FrequencyCap.interpret(plan, reply);
   }
@@ -119,7 +119,7 @@ export class FrequencyCap {
     const plan = this.plan(customerId, channel, at, timeZone);
     if (plan.keys.length === 0) return;
     await redisCall(`frequency cap refund of customer ${customerId} on ${channel}`, () =>
-      this.#redis.eval(REFUND, plan.keys.length, ...plan.keys),
+      runScript(this.#redis, this.refundArgs(plan)),
     );
   }
 }

@@ -10,6 +10,7 @@ import { FrequencyCap, type FrequencyCapPlan } from './frequency-cap.js';
 import { QuietHours } from './quiet-hours.js';
 import { RateLimiter } from './rate-limiter.js';
 import { assertTimeZone } from './zoned-time.js';
+import { queueScript } from './lua-scripts.js';
 
 export interface GuardedCommand {
   commandId: string;
@@ -92,7 +93,7 @@ export class GuardChain {
     // 1. idempotency
     let pipe = this.#redis.pipeline();
     for (const p of pending)
-      pipe.eval(...this.ledger.claimArgs(p.command.commandId, this.#owner, now));
+      queueScript(pipe, this.ledger.claimArgs(p.command.commandId, this.#owner, now));
     const claims = this.#replies(
       'idempotency claims',
       await this.#exec('idempotency claims', pipe),
@@ -129,9 +130,7 @@ export class GuardChain {
       p.plan = this.caps.plan(p.command.customerId, p.command.channel, p.at, p.timeZone);
       if (p.plan.keys.length === 0) continue;
       p.counted = quiet.allowed;
-      pipe.eval(
-        ...(this.caps.evalArgs(p.plan, quiet.allowed) as [string, number, ...(string | number)[]]),
-      );
+      queueScript(pipe, this.caps.evalArgs(p.plan, quiet.allowed));
       capped.push(p);
     }
     if (capped.length > 0) {
@@ -163,13 +162,7 @@ export class GuardChain {
     const limited: Pending[] = [];
     for (const p of pending) {
       if (p.decision !== undefined || !this.rateLimiter.hasLimit(p.command.channel)) continue;
-      pipe.eval(
-        ...(this.rateLimiter.evalArgs(p.command.channel, 1, now) as [
-          string,
-          number,
-          ...(string | number)[],
-        ]),
-      );
+      queueScript(pipe, this.rateLimiter.evalArgs(p.command.channel, 1, now));
       limited.push(p);
     }
     if (limited.length > 0) {
@@ -202,13 +195,13 @@ export class GuardChain {
       )
         continue;
       if (d.action === 'suppress') {
-        pipe.eval(...this.ledger.finishArgs(p.command.commandId, this.#owner, 'suppressed'));
+        queueScript(pipe, this.ledger.finishArgs(p.command.commandId, this.#owner, 'suppressed'));
         settles++;
       } else {
-        pipe.eval(...this.ledger.releaseArgs(p.command.commandId, this.#owner));
+        queueScript(pipe, this.ledger.releaseArgs(p.command.commandId, this.#owner));
         settles++;
         if (p.counted === true) {
-          pipe.eval(...(this.caps.refundArgs(p.plan!) as [string, number, ...(string | number)[]]));
+          queueScript(pipe, this.caps.refundArgs(p.plan!));
           settles++;
         }
       }

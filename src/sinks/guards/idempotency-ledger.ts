@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
+import { installScripts, runScript } from './lua-scripts.js';
 
 export type ClaimResult =
   'claimed' | 'duplicate-sent' | 'duplicate-suppressed' | 'in-flight-by-other' | 'reclaimed-stale';
@@ -67,6 +68,7 @@ export class IdempotencyLedger {
   constructor(redis: Redis, options: IdempotencyLedgerOptions) {
     this.#redis = redis;
     this.#options = options;
+    installScripts(redis, [CLAIM, FINISH, RELEASE]);
   }
 
   key(commandId: string): string {
@@ -92,7 +94,7 @@ export class IdempotencyLedger {
   claim(commandId: string, owner: string, now: number): Promise<ClaimResult> {
     return redisCall(
       `idempotency claim of ${commandId}`,
-      () => this.#redis.eval(...this.claimArgs(commandId, owner, now)) as Promise<ClaimResult>,
+      () => runScript(this.#redis, this.claimArgs(commandId, owner, now)) as Promise<ClaimResult>,
     );
   }
 
@@ -122,7 +124,7 @@ export class IdempotencyLedger {
   release(commandId: string, owner: string): Promise<boolean> {
     return redisCall(
       `idempotency release of ${commandId}`,
-      async () => (await this.#redis.eval(RELEASE, 1, this.key(commandId), owner)) === 1,
+      async () => (await runScript(this.#redis, this.releaseArgs(commandId, owner))) === 1,
     );
   }
 
@@ -130,14 +132,7 @@ export class IdempotencyLedger {
     return redisCall(
       `idempotency mark-${state} of ${commandId}`,
       () =>
-        this.#redis.eval(
-          FINISH,
-          1,
-          this.key(commandId),
-          owner,
-          state,
-          this.#options.sentTtlMs,
-        ) as Promise<FinishResult>,
+        runScript(this.#redis, this.finishArgs(commandId, owner, state)) as Promise<FinishResult>,
     );
   }
 }

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { InvalidGuardInputError, redisCall } from './errors.js';
 import type { RateLimit } from './guard-config.js';
+import { installScripts, runScript } from './lua-scripts.js';
+import type { ScriptCall } from './lua-scripts.js';
 
 export interface RateDecision {
   granted: boolean;
@@ -51,13 +53,14 @@ export class RateLimiter {
     this.#redis = redis;
     this.#keyPrefix = config.keyPrefix;
     this.#limits = config.rateLimits;
+    installScripts(redis, [TAKE]);
   }
 
   hasLimit(channel: string): boolean {
     return this.#limits[channel] !== undefined;
   }
 
-  evalArgs(channel: string, n: number, now: number): (string | number)[] {
+  evalArgs(channel: string, n: number, now: number): ScriptCall {
     const limit = this.#limits[channel];
     if (n > limit.capacity)
       throw new InvalidGuardInputError(
@@ -79,10 +82,10 @@ export class RateLimiter {
   /** Takes n tokens from the channel's bucket; a channel with no configured limit is always granted. */
   async take(channel: string, n: number, now: number): Promise<RateDecision> {
     if (!this.hasLimit(channel)) return { granted: true, retryAfterMs: 0 };
-    const args = this.evalArgs(channel, n, now) as [string, number, ...(string | number)[]];
+    const call = this.evalArgs(channel, n, now);
     const [granted, wait] = await redisCall(
       `rate limit of ${channel}`,
-      () => this.#redis.eval(...args) as Promise<[number, number]>,
+      () => runScript(this.#redis, call) as Promise<[number, number]>,
     );
     return { granted: granted === 1, retryAfterMs: wait };
   }

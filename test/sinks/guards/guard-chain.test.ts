@@ -200,3 +200,38 @@ test('rejects a command with an unknown time zone before touching Redis', async 
     redis.disconnect();
   }
 });
+
+test('runs its scripts by SHA1 and keeps working after Redis forgets them (SCRIPT FLUSH, a restart)', async () => {
+  const f = await openRedis();
+  try {
+    const clock = { now: NOON };
+    const g = chain(f, clock, 'w1', { push: { capacity: 10, refillPerSecond: 1 } });
+    const first = await g.checkBatch([cmd('c1'), cmd('c2', 'push', 'cust-2')]);
+    assert.deepEqual(first, [{ action: 'send' }, { action: 'send' }]);
+    await f.redis.script('FLUSH');
+    // Pipelined claims, caps and rate limits, then a single mark: each falls back to loading its script.
+    const second = await g.checkBatch([cmd('c3', 'push', 'cust-3'), cmd('c1')]);
+    assert.equal(second[0].action, 'send');
+    assert.equal(second[1].action, 'send', 'w1 may claim its own unfinished command again');
+    assert.equal(await g.ledger.markSent('c3', 'w1'), 'owned');
+    const cached = (await f.redis.script('EXISTS', ...(await loadedShas(f)))) as number[];
+    // Claim, caps, rate limit and mark ran after the flush and are cached again (other tests on
+    // this Redis may have loaded the rest meanwhile).
+    assert.ok(
+      cached.filter((flag) => flag === 1).length >= 4,
+      'the scripts that ran are cached again',
+    );
+  } finally {
+    await f.close();
+  }
+});
+
+/** The SHA1s of the scripts Redis now runs for the guards (what EVALSHA names them by). */
+async function loadedShas(f: RedisFixture): Promise<string[]> {
+  const { createHash } = await import('node:crypto');
+  const scripts = (f.redis as unknown as { scriptsSet: Record<string, { lua: string }> })
+    .scriptsSet;
+  return Object.values(scripts).map((script) =>
+    createHash('sha1').update(script.lua).digest('hex'),
+  );
+}
