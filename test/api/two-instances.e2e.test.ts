@@ -239,6 +239,20 @@ test(
         const rule = JSON.parse((await get(app, '/rules/gold', 'operator')).body);
         assert.equal(rule.history.length, 1);
       }
+      // Segment sizes, added up over both instances' partitions, as a viewer may read them.
+      for (const app of [a, b]) {
+        const sizes = await until('the gold segment sized on both instances', async () => {
+          const answer = await get(app, '/segments', 'viewer');
+          const gold = (
+            JSON.parse(answer.body).segments as { id: string; size: number }[] | undefined
+          )?.find((segment) => segment.id === 'gold');
+          return answer.status === 200 && gold?.size === GOLD.length ? gold : undefined;
+        });
+        assert.equal(sizes.size, GOLD.length);
+        const insight = await get(app, '/segments/gold/insight', 'viewer');
+        assert.equal(insight.status, 200);
+        assert.equal(JSON.parse(insight.body).size, GOLD.length);
+      }
 
       // A viewer sees aggregates only: no customers, no previews, and masked numbers.
       for (const app of [a, b]) {

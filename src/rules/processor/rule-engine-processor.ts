@@ -350,7 +350,15 @@ export class RuleEngineProcessor {
   visitForBroadcast(state: CustomerState, event: BroadcastEvent, at: number): void {
     const occurrences = onBroadcast(state, event, at, this.ruleSet);
     if (occurrences.length === 0 && !this.held.has(state.customerId)) return;
+    const pending = state.pending.length;
+    const firstDue = pending > 0 ? state.pending[0].due : Infinity;
     this.fireWithHeld(state, occurrences, at);
+    // Firing only adds to the cap history, which no time condition reads: unless a delayed firing
+    // was queued, the customer's wake stays where it is and only the state is written back.
+    if (state.pending.length === pending && (pending === 0 || state.pending[0].due === firstDue)) {
+      this.customers.put(state.customerId, state);
+      return;
+    }
     this.save(state, at);
   }
 
