@@ -1,4 +1,5 @@
-export { DEFAULT_CONTACT_ATTRIBUTES, RuleEngineProcessor } from './rule-engine-processor.js';
+export { RuleEngineProcessor } from './rule-engine-processor.js';
+export { DEFAULT_CONTACT_ATTRIBUTES } from './rule-engine-options.js';
 export type {
   ContactAttributes,
   RuleEngineOptions,
@@ -6,7 +7,7 @@ export type {
   RuleEngineStores,
   RuleRejection,
   TouchCommandRecord,
-} from './rule-engine-processor.js';
+} from './rule-engine-options.js';
 export type { RuleProcessorContext } from './processor-port.js';
 export { RuleEventError } from './errors.js';
 export { indexPrefix } from './broadcast-index.js';

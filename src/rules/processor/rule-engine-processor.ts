@@ -34,91 +34,17 @@ import type {
 import { nextWake } from '../wake.js';
 import { BroadcastIndex } from './broadcast-index.js';
 import {
-  DEFAULT_INSIGHT_ATTRIBUTES,
-  type InsightAttributes,
-} from '../insight/customer-dimensions.js';
+  DEFAULT_CONTACT_ATTRIBUTES,
+  type ContactAttributes,
+  type RuleEngineOptions,
+  type RuleRejection,
+} from './rule-engine-options.js';
+import { touchCommand } from './touch-command.js';
+import { WAKE, WakePlans } from './wake-plans.js';
+import { DEFAULT_INSIGHT_ATTRIBUTES } from '../insight/customer-dimensions.js';
 import { SegmentInsightTracker, type DimensionSnapshot } from './segment-insight-tracker.js';
 import { BackfillJob, BroadcastJob } from './customer-sweeps.js';
 import type { EngineRecord, EngineTimer, RuleProcessorContext } from './processor-port.js';
-
-export interface RuleEngineStores {
-  customers: string;
-  broadcastIndex: string;
-  /** Small bookkeeping: the rules the task's customer states were last brought up to date with. */
-  meta: string;
-  /** Per-segment tallies for insight (sizes, distributions, size over time); none kept when absent. */
-  segmentStats?: string;
-}
-
-export interface RuleEngineOutputs {
-  /** Child node names the processor forwards to. */
-  transitions: string;
-  touches: string;
-  rejections: string;
-}
-
-export interface RuleEngineOptions {
-  stores: RuleEngineStores;
-  outputs: RuleEngineOutputs;
-  /** The global table holding rules by id. */
-  rulesTable: string;
-  retentionMs?: number;
-  /** Attributes always indexed for broadcasts, besides those rules match on (default city, province). */
-  indexedAttributes?: readonly string[];
-  /** Customers visited per step of a backfill or broadcast (default 1000). */
-  sweepChunk?: number;
-  /** Called as backfills progress, for logs and metrics. */
-  onBackfillProgress?(progress: { taskId: string; visited: number; done: boolean }): void;
-  /** Called when a rule from the rules table is refused. */
-  onRuleRejected?(rejection: RuleRejection): void;
-  /**
-   * The clock of each customer's wake timer: `stream` (default; replay and the contract's tests)
-   * fires time-driven changes when stream time reaches them; `wall` fires them on the wall clock,
-   * so a renewal reminder goes out on a quiet night with no events arriving.
-   */
-  wakeClock?: 'stream' | 'wall';
-  /** Called with what each step emitted, for metrics (not called when nothing was emitted). */
-  onTransitions?(transitions: readonly Transition[]): void;
-  onTouches?(touches: readonly Touch[]): void;
-  /** Which attributes segment insight breaks sizes down by (defaults: gender, age, province, ...). */
-  insightAttributes?: Partial<InsightAttributes>;
-  /** The offset of insight's hour and day buckets from UTC, in minutes (default 480, China). */
-  insightUtcOffsetMinutes?: number;
-  /**
-   * The attributes a touch command takes its contact fields from (phone for SMS, openid for
-   * WeChat, registration id for push); the delivery stage refuses a command lacking its own.
-   */
-  contactAttributes?: Partial<ContactAttributes>;
-}
-
-export interface ContactAttributes {
-  phone: string;
-  openid: string;
-  pushRegistrationId: string;
-}
-
-export const DEFAULT_CONTACT_ATTRIBUTES: Readonly<ContactAttributes> = Object.freeze({
-  phone: 'phone',
-  openid: 'openid',
-  pushRegistrationId: 'pushRegistrationId',
-});
-
-/** A touch as the engine writes it to the touch-commands topic: the contract's fields and contact details. */
-export interface TouchCommandRecord extends Touch {
-  phone: string | null;
-  openid: string | null;
-  pushRegistrationId: string | null;
-}
-
-export interface RuleRejection {
-  at: number;
-  ruleId: string;
-  path: string;
-  message: string;
-  errors: { path: string; message: string }[];
-}
-
-const WAKE = 'wake';
 
 /**
  * What a customer's time flips at instant `at` left to fire after that instant's record: delayed
@@ -132,7 +58,6 @@ interface HeldInstant {
 }
 const APPLIED_RULES = 'applied-rules';
 const RULES_CHANGED_AT = 'rules-changed-at';
-const MAX_REMEMBERED_WAKES = 200_000;
 
 /** What a task's states were computed with, so a start can tell what changed while it was away. */
 interface AppliedRules {
@@ -163,10 +88,7 @@ export class RuleEngineProcessor {
    * changed for them): their evaluation effectively happened then, so catching up starts there.
    */
   private rulesChangedAt = -Infinity;
-  /** The wake each customer's timer is known to be set for: saves that leave it alone skip the timer store. */
-  private readonly scheduledWakes = new Map<string, number>();
-  /** Customers whose remembered wake was planned from a later instant than their state's. */
-  private readonly wakesPlannedLater = new Set<string>();
+  private wakes!: WakePlans;
   private insight: SegmentInsightTracker | undefined;
   private readonly contact: Readonly<ContactAttributes>;
 
@@ -183,6 +105,7 @@ export class RuleEngineProcessor {
   async init(context: RuleProcessorContext): Promise<void> {
     this.context = context;
     this.customers = context.getStore<CustomerState>(this.options.stores.customers);
+    this.wakes = new WakePlans(context.timers, this.options.wakeClock ?? 'stream');
     const rules: Rule[] = [];
     for await (const entry of context.getGlobalStore<unknown>(this.options.rulesTable).range()) {
       const checked = validateRule(entry.value, { retentionMs: this.retentionMs });
@@ -234,7 +157,7 @@ export class RuleEngineProcessor {
     this.startPendingBackfill(timer.time);
     const state = this.customers.get(timer.key);
     if (state === undefined) return;
-    this.scheduledWakes.delete(timer.key);
+    this.wakes.fired(timer.key);
     const result = catchUp(state, this.catchUpFrom(state), timer.time, this.ruleSet);
     // A wall-clock wake has no record of its instant to wait for: its triggers fire now.
     const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
@@ -282,9 +205,7 @@ export class RuleEngineProcessor {
     }
     if (after === before) return;
     this.ruleSet = after;
-    // Remembered wakes were planned under the old rules; new time conditions may come sooner.
-    this.scheduledWakes.clear();
-    this.wakesPlannedLater.clear();
+    this.wakes.forgetAll();
     const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
     // A deleted trigger's pending firings and cap history go with it: a later rule with its id starts clean.
     const triggerDeleted = before.triggers.has(id) && !after.triggers.has(id);
@@ -431,8 +352,7 @@ export class RuleEngineProcessor {
     const known = state.evaluatedAt !== -Infinity;
     // Normally a no-op: the customer's timer already brought it to its last wake before `at`.
     // When the wake planned at the last save lies beyond `at`, catching up is known to do nothing.
-    const planned = this.scheduledWakes.get(state.customerId);
-    if (planned === undefined || planned <= at || this.wakesPlannedLater.has(state.customerId)) {
+    if (!this.wakes.nothingDueBy(state.customerId, at)) {
       const caught = catchUp(state, this.catchUpFrom(state), at, this.ruleSet);
       this.emitTransitions(state, caught.transitions);
       this.emitTouches(state, caught.touches);
@@ -502,31 +422,10 @@ export class RuleEngineProcessor {
     return held.due.concat(transitionOccurrences(held.flips, this.ruleSet));
   }
 
-  /**
-   * Writes the state back and moves the customer's single timer to its next wake. The wake is
-   * remembered (bounded) so that an unchanged wake skips the timer store and the customer's next
-   * event can skip catching up when the wake lies beyond it.
-   */
+  /** Writes the state back and moves the customer's single timer to its next wake. */
   private save(state: CustomerState, now: number): void {
     this.customers.put(state.customerId, state);
-    const wake = nextWake(state, now, this.ruleSet);
-    const id = state.customerId;
-    // A wake planned from later than the state's own instant (a broadcast visit) places the timer
-    // but may lie past a flip that catching up would find: the next event must not skip it.
-    if (now > state.evaluatedAt) this.wakesPlannedLater.add(id);
-    else this.wakesPlannedLater.delete(id);
-    if (this.scheduledWakes.get(id) === wake) return;
-    const clock = this.options.wakeClock ?? 'stream';
-    if (Number.isFinite(wake)) this.context.timers.schedule(id, wake, { name: WAKE, clock });
-    else this.context.timers.cancel(id, { name: WAKE, clock });
-    if (
-      this.scheduledWakes.size >= MAX_REMEMBERED_WAKES ||
-      this.wakesPlannedLater.size >= MAX_REMEMBERED_WAKES
-    ) {
-      this.scheduledWakes.clear();
-      this.wakesPlannedLater.clear();
-    }
-    this.scheduledWakes.set(id, wake);
+    this.wakes.plan(state.customerId, nextWake(state, now, this.ruleSet), now > state.evaluatedAt);
   }
 
   /** Where catching a customer up starts: after its own last evaluation and the last rule change. */
@@ -555,22 +454,12 @@ export class RuleEngineProcessor {
     if (touches.length === 0) return;
     this.options.onTouches?.(touches);
     for (const touch of touches) {
-      const command: TouchCommandRecord = {
-        ...touch,
-        phone: this.contactOf(state, this.contact.phone),
-        openid: this.contactOf(state, this.contact.openid),
-        pushRegistrationId: this.contactOf(state, this.contact.pushRegistrationId),
-      };
+      const command = touchCommand(touch, state, this.contact);
       this.context.forward(
         { key: touch.customerId, value: command, timestamp: touch.at },
         this.options.outputs.touches,
       );
     }
-  }
-
-  private contactOf(state: CustomerState, attribute: string): string | null {
-    const value = state.attrs.get(attribute);
-    return typeof value === 'string' && value.length > 0 ? value : null;
   }
 
   private reject(ruleId: string, at: number, errors: { path: string; message: string }[]): void {

@@ -1,0 +1,22 @@
+import type { CustomerState } from '../customer-state.js';
+import type { Touch } from '../types.js';
+import type { ContactAttributes, TouchCommandRecord } from './rule-engine-options.js';
+
+function contactOf(state: CustomerState, attribute: string): string | null {
+  const value = state.attrs.get(attribute);
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** A touch as the touch-commands topic carries it: the contract's fields and the contact details its channel needs. */
+export function touchCommand(
+  touch: Touch,
+  state: CustomerState,
+  contact: Readonly<ContactAttributes>,
+): TouchCommandRecord {
+  return {
+    ...touch,
+    phone: contactOf(state, contact.phone),
+    openid: contactOf(state, contact.openid),
+    pushRegistrationId: contactOf(state, contact.pushRegistrationId),
+  };
+}
