@@ -21,13 +21,13 @@ const REGRESSION_SEEDS: { seed: number; options?: ScenarioOptions; why: string; 
     {
       seed: 40,
       options: { capOnUncapped: true, readdTriggers: false },
-      // Found the engine ignoring firings written before a cap was added; fixed in the working tree.
+      // Found the engine ignoring firings written before a cap was added; fixed, kept as a regression test.
       why: 'a trigger replaced by a capped version',
     },
     {
       seed: 40779,
       why: 'a trigger replaced, with a new enter ON, at the very instant of a flip into that segment',
-      // Found the engine missing the flip for the replaced trigger; fixed in the working tree.
+      // Found the engine missing the flip for the replaced trigger; fixed, kept as a regression test.
       options: { readdTriggers: false },
     },
   ];
