@@ -48,6 +48,7 @@ export class BackfillJob implements EngineJob {
     for (const { value: state } of entries) {
       const segmentsBefore = state.segments.size;
       const pendingBefore = state.pending.length;
+      const firstDueBefore = pendingBefore > 0 ? state.pending[0].due : undefined;
       const firingsBefore = state.firings.size;
       const out = onRulesChanged(
         state,
@@ -61,6 +62,11 @@ export class BackfillJob implements EngineJob {
         state.segments.size === segmentsBefore &&
         state.pending.length === pendingBefore &&
         state.firings.size === firingsBefore;
+      // A time-free change that left the pending firings alone cannot move the customer's wake.
+      const wakeKept =
+        timeFree &&
+        state.pending.length === pendingBefore &&
+        (pendingBefore === 0 || state.pending[0].due === firstDueBefore);
       this.processor.visitForRuleChange(
         state,
         out.transitions,
@@ -68,6 +74,7 @@ export class BackfillJob implements EngineJob {
         this.at,
         this.reindex,
         unchanged,
+        wakeKept,
       );
     }
     this.visited += entries.length;

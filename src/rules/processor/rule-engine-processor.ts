@@ -71,6 +71,11 @@ interface RulesChangedAt {
 
 type MetaValue = AppliedRules | RulesChangedAt;
 
+/** What of the pending firings decides the wake: how many there are and when the first is due. */
+function pendingMark(state: CustomerState): string {
+  return state.pending.length === 0 ? '' : `${state.pending.length}@${state.pending[0].due}`;
+}
+
 export class RuleEngineProcessor {
   private context!: RuleProcessorContext;
   private customers!: KeyValueStore<CustomerState>;
@@ -205,7 +210,10 @@ export class RuleEngineProcessor {
     }
     if (after === before) return;
     this.ruleSet = after;
-    this.wakes.forgetAll();
+    // Wakes planned under the old rules stay right unless a time condition came or went (new ones
+    // may come sooner); a deleted trigger's dropped firings only leave a wake that fires early.
+    const timeLeaves = (rules: RuleSet) => rules.segmentsById.get(id)?.timeLeaves.length ?? 0;
+    if (timeLeaves(before) > 0 || timeLeaves(after) > 0) this.wakes.forgetAll();
     const touchesSegments = before.segmentsById.has(id) || after.segmentsById.has(id);
     // A deleted trigger's pending firings and cap history go with it: a later rule with its id starts clean.
     const triggerDeleted = before.triggers.has(id) && !after.triggers.has(id);
@@ -241,6 +249,7 @@ export class RuleEngineProcessor {
     at: number,
     reindex: boolean,
     unchanged = false,
+    wakeKept = false,
   ): void {
     if (
       unchanged &&
@@ -251,36 +260,24 @@ export class RuleEngineProcessor {
     ) {
       return;
     }
-    this.visitAndSave(state, transitions, occurrences, at, reindex);
-  }
-
-  private visitAndSave(
-    state: CustomerState,
-    transitions: Transition[],
-    occurrences: Occurrence[],
-    at: number,
-    reindex: boolean,
-  ): void {
     this.emitTransitions(state, transitions);
+    const pending = pendingMark(state);
     this.fireWithHeld(state, occurrences, at);
     if (reindex) this.index.update(state.customerId, undefined, state.attrs);
-    this.save(state, at);
+    if (wakeKept && pendingMark(state) === pending) this.customers.put(state.customerId, state);
+    else this.save(state, at);
   }
 
   /** @internal a broadcast visit. */
   visitForBroadcast(state: CustomerState, event: BroadcastEvent, at: number): void {
     const occurrences = onBroadcast(state, event, at, this.ruleSet);
     if (occurrences.length === 0 && !this.held.has(state.customerId)) return;
-    const pending = state.pending.length;
-    const firstDue = pending > 0 ? state.pending[0].due : Infinity;
+    const pending = pendingMark(state);
     this.fireWithHeld(state, occurrences, at);
     // Firing only adds to the cap history, which no time condition reads: unless a delayed firing
     // was queued, the customer's wake stays where it is and only the state is written back.
-    if (state.pending.length === pending && (pending === 0 || state.pending[0].due === firstDue)) {
-      this.customers.put(state.customerId, state);
-      return;
-    }
-    this.save(state, at);
+    if (pendingMark(state) === pending) this.customers.put(state.customerId, state);
+    else this.save(state, at);
   }
 
   /** @internal */
