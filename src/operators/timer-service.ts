@@ -10,8 +10,8 @@ import type { FiredTimer, TimerClock, TimerOptions, TimerService } from './types
 
 /** What the timer service needs from the task's time queues (see src/state TimeQueue). */
 export interface DurableTimeQueue {
-  schedule(id: string, time: number, payload: Uint8Array): void;
-  cancel(id: string): boolean;
+  schedule(id: string, time: number, payload: Uint8Array, current?: number): void;
+  cancel(id: string, current?: number): boolean;
   timeOf(id: string): number | undefined;
 }
 
@@ -101,11 +101,15 @@ export class ProcessorTimerService implements TimerService {
       timerId(this.processorName, name, key),
       Math.floor(time),
       payload,
+      options?.current,
     );
   }
 
-  cancel(key: string, options?: Pick<TimerOptions, 'clock' | 'name'>): boolean {
-    return this.queue(options?.clock).cancel(timerId(this.processorName, options?.name ?? '', key));
+  cancel(key: string, options?: Pick<TimerOptions, 'clock' | 'name' | 'current'>): boolean {
+    return this.queue(options?.clock).cancel(
+      timerId(this.processorName, options?.name ?? '', key),
+      options?.current,
+    );
   }
 
   scheduledTime(key: string, options?: Pick<TimerOptions, 'clock' | 'name'>): number | undefined {

@@ -33,6 +33,12 @@ export interface TimerOptions {
   name?: string;
   /** Any JSON value handed back when the timer fires. */
   payload?: unknown;
+  /**
+   * When this timer is set for now (Infinity: not set), if the caller knows it exactly (it keeps
+   * it with the key's own state): saves reading the timer store. A wrong value leaves a stale
+   * timer that fires too.
+   */
+  current?: number;
 }
 
 export interface FiredTimer {
@@ -52,7 +58,7 @@ export interface FiredTimer {
  */
 export interface TimerService {
   schedule(key: string, time: number, options?: TimerOptions): void;
-  cancel(key: string, options?: Pick<TimerOptions, 'clock' | 'name'>): boolean;
+  cancel(key: string, options?: Pick<TimerOptions, 'clock' | 'name' | 'current'>): boolean;
   /** When the timer fires, or undefined if none is pending. */
   scheduledTime(key: string, options?: Pick<TimerOptions, 'clock' | 'name'>): number | undefined;
 }

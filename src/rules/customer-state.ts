@@ -49,6 +49,12 @@ export interface CustomerState {
   pending: PendingFiring[];
   /** Per trigger, the `at` of every firing written, ascending, kept until the trigger is deleted. */
   firings: Map<string, number[]>;
+  /**
+   * Where the engine's wake timer for this customer is set (Infinity: none; NaN: not known, as
+   * for a state read from the earlier JSON layout). Kept with the state, it spares the timer store
+   * a read whenever the wake moves.
+   */
+  wake: number;
 }
 
 export function createCustomerState(customerId: string): CustomerState {
@@ -63,6 +69,7 @@ export function createCustomerState(customerId: string): CustomerState {
     segments: new Set(),
     pending: [],
     firings: new Map(),
+    wake: Infinity,
   };
 }
 

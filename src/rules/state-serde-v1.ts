@@ -64,6 +64,8 @@ function decodeLayout(data: unknown): CustomerState {
   ];
   const state = createCustomerState(customerId);
   state.evaluatedAt = evaluatedAt ?? -Infinity;
+  // Not recorded in this layout: the timer store is read the next time the wake moves.
+  state.wake = NaN;
   for (let i = 0; i < attrs.length; i += 2)
     state.attrs.set(attrs[i] as string, attrs[i + 1] as AttrValue);
   for (const tag of tags) state.tags.add(tag);

@@ -12,9 +12,9 @@ import { decodeJsonLayout } from './state-serde-v1.js';
 import type { AttrValue, JsonValue } from './types.js';
 
 /*
- * Binary layout, version 2 (every state is read and rewritten on every event it sees, so this is
+ * Binary layout, first byte 0xC3 (every state is read and rewritten on every event it sees, so this is
  * on the hot path: one pass, no intermediate objects, one allocation for the result):
- *   0xC2 customerId evaluatedAt
+ *   0xC3 customerId evaluatedAt wake
  *   attrs      n (name value)*
  *   tags       n tag*
  *   policies   n (id product startDate endDate premium status:byte n (name value)*)*
@@ -28,7 +28,7 @@ import type { AttrValue, JsonValue } from './types.js';
  * a restored state iterates exactly as the live one did. Bytes starting with '[' are the first,
  * JSON layout (state-serde-v1.ts).
  */
-const MAGIC = 0xc2;
+const MAGIC = 0xc3;
 const JSON_LAYOUT = 0x5b;
 const CLAIM_STATUSES: readonly ClaimStatus[] = ['reported', 'assessed', 'settled', 'rejected'];
 const CLAIM_STATUS_CODES = new Map(CLAIM_STATUSES.map((status, code) => [status, code]));
@@ -85,6 +85,7 @@ function encode(state: CustomerState): Uint8Array {
   writer.byte(MAGIC);
   writer.string(state.customerId);
   writer.number(state.evaluatedAt);
+  writer.number(state.wake);
   writeMap(state.attrs);
   writeSet(state.tags);
   writer.varint(state.policies.size);
@@ -130,6 +131,7 @@ function decode(bytes: Uint8Array): CustomerState {
   reader.byte();
   const state = createCustomerState(reader.string());
   state.evaluatedAt = reader.number();
+  state.wake = reader.number();
   for (let n = reader.count(); n > 0; n--)
     state.attrs.set(reader.string(), reader.value() as AttrValue);
   for (let n = reader.count(); n > 0; n--) state.tags.add(reader.string());

@@ -94,8 +94,12 @@ export class TimeQueue {
     this.watermarkKey = this.byTime;
   }
 
-  /** Adds an entry, replacing any entry with the same id. */
-  schedule(id: string, time: number, payload: Bytes): void {
+  /**
+   * Adds an entry, replacing any entry with the same id. `current` is where the caller knows the
+   * id's entry to be now (Infinity: none), which saves reading it; a wrong one leaves a stale entry
+   * that fires as well, so give it only when it is exact.
+   */
+  schedule(id: string, time: number, payload: Bytes, current?: number): void {
     this.checkId(id);
     if (!Number.isSafeInteger(time) || time < 0) {
       throw new InvalidStateArgumentError(
@@ -111,8 +115,8 @@ export class TimeQueue {
     }
     const slowId = needsSlowCompare(id);
     const byIdKey = this.byId + id;
-    const stored = this.store.get(byIdKey);
-    if (stored !== undefined) this.removeEntry(decodeTime(stored), id, slowId);
+    const previous = current ?? this.storedTime(byIdKey);
+    if (Number.isFinite(previous)) this.removeEntry(previous, id, slowId);
     const key = this.timeKey(time, id);
     this.store.put(key, payload);
     this.store.put(byIdKey, encodeTime(time));
@@ -124,15 +128,20 @@ export class TimeQueue {
     }
   }
 
-  /** Removes the entry with this id; false if there was none. */
-  cancel(id: string): boolean {
+  /** Removes the entry with this id; false if there was none. `current` as for schedule. */
+  cancel(id: string, current?: number): boolean {
     this.checkId(id);
     const byIdKey = this.byId + id;
-    const stored = this.store.get(byIdKey);
-    if (stored === undefined) return false;
-    this.removeEntry(decodeTime(stored), id, needsSlowCompare(id));
+    const previous = current ?? this.storedTime(byIdKey);
+    if (!Number.isFinite(previous)) return false;
+    this.removeEntry(previous, id, needsSlowCompare(id));
     this.store.delete(byIdKey);
     return true;
+  }
+
+  private storedTime(byIdKey: string): number {
+    const stored = this.store.get(byIdKey);
+    return stored === undefined ? Infinity : decodeTime(stored);
   }
 
   timeOf(id: string): number | undefined {

@@ -104,6 +104,31 @@ describe('TimeQueue', () => {
     assert.equal(await store.approximateCount(), 0, 'both index entries are gone from the store');
   });
 
+  test('moves and cancels an entry without reading its old time when the caller knows it', async () => {
+    const store = await memoryStore();
+    const reads: string[] = [];
+    const counting: KeyValueStore<Bytes> = {
+      ...spying(store).store,
+      get: (key) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    };
+    const queue = new TimeQueue(counting);
+    queue.schedule('x', 100, NONE, Infinity);
+    queue.schedule('y', 150, NONE, Infinity);
+    queue.schedule('x', 200, bytes('moved'), 100);
+    assert.equal(queue.cancel('y', 150), true);
+    assert.equal(queue.cancel('y', Infinity), false);
+    assert.deepEqual(reads, [], 'no read of the id index');
+    assert.equal(queue.timeOf('x'), 200);
+    assert.deepEqual(
+      (await drainDue(queue, 1000)).map((e) => [e.id, e.time, text(e.payload)]),
+      [['x', 200, 'moved']],
+    );
+    assert.equal(await store.approximateCount(), 0, 'no stale index entry is left behind');
+  });
+
   test('refuses to pop past an unloaded head, and says so', async () => {
     const queue = new TimeQueue(await memoryStore());
     queue.schedule('x', 100, NONE);

@@ -20,9 +20,16 @@ export interface EngineTimer {
   clock: EngineClock;
 }
 
+export interface EngineTimerOptions {
+  name?: string;
+  clock?: EngineClock;
+  /** When the timer is set for now (Infinity: not set), known exactly: saves a timer-store read. */
+  current?: number;
+}
+
 export interface EngineTimers {
-  schedule(key: string, time: number, options?: { name?: string; clock?: EngineClock }): void;
-  cancel(key: string, options?: { name?: string; clock?: EngineClock }): boolean;
+  schedule(key: string, time: number, options?: EngineTimerOptions): void;
+  cancel(key: string, options?: EngineTimerOptions): boolean;
 }
 
 export interface EngineJob {

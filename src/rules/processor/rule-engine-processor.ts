@@ -162,7 +162,7 @@ export class RuleEngineProcessor {
     this.startPendingBackfill(timer.time);
     const state = this.customers.get(timer.key);
     if (state === undefined) return;
-    this.wakes.fired(timer.key);
+    this.wakes.fired(state, timer.time);
     const result = catchUp(state, this.catchUpFrom(state), timer.time, this.ruleSet);
     // A wall-clock wake has no record of its instant to wait for: its triggers fire now.
     const fireNow = timer.clock === 'wall' || timer.time < this.context.streamTime();
@@ -421,8 +421,8 @@ export class RuleEngineProcessor {
 
   /** Writes the state back and moves the customer's single timer to its next wake. */
   private save(state: CustomerState, now: number): void {
+    this.wakes.plan(state, nextWake(state, now, this.ruleSet), now > state.evaluatedAt);
     this.customers.put(state.customerId, state);
-    this.wakes.plan(state.customerId, nextWake(state, now, this.ruleSet), now > state.evaluatedAt);
   }
 
   /** Where catching a customer up starts: after its own last evaluation and the last rule change. */

@@ -1,3 +1,4 @@
+import type { CustomerState } from '../customer-state.js';
 import type { EngineClock, EngineTimers } from './processor-port.js';
 
 /** The name of the one timer each customer has. */
@@ -22,13 +23,19 @@ export class WakePlans {
     private readonly clock: EngineClock,
   ) {}
 
-  plan(customerId: string, wake: number, plannedLater: boolean): void {
+  /** Moves the customer's timer to `wake` and records it in the state (`state.wake`). */
+  plan(state: CustomerState, wake: number, plannedLater: boolean): void {
+    const customerId = state.customerId;
     if (plannedLater) this.plannedLater.add(customerId);
     else this.plannedLater.delete(customerId);
-    if (this.scheduled.get(customerId) === wake) return;
-    if (Number.isFinite(wake))
-      this.timers.schedule(customerId, wake, { name: WAKE, clock: this.clock });
-    else this.timers.cancel(customerId, { name: WAKE, clock: this.clock });
+    if (state.wake !== wake && this.scheduled.get(customerId) !== wake) {
+      // The state knows where its timer is (NaN when it does not): the store need not be read.
+      const current = Number.isNaN(state.wake) ? undefined : state.wake;
+      if (Number.isFinite(wake))
+        this.timers.schedule(customerId, wake, { name: WAKE, clock: this.clock, current });
+      else this.timers.cancel(customerId, { name: WAKE, clock: this.clock, current });
+    }
+    state.wake = wake;
     if (this.scheduled.size >= MAX_REMEMBERED || this.plannedLater.size >= MAX_REMEMBERED)
       this.forgetAll();
     this.scheduled.set(customerId, wake);
@@ -41,8 +48,9 @@ export class WakePlans {
   }
 
   /** The customer's timer fired: it is set nowhere now. */
-  fired(customerId: string): void {
-    this.scheduled.delete(customerId);
+  fired(state: CustomerState, time: number): void {
+    this.scheduled.delete(state.customerId);
+    if (state.wake === time) state.wake = Infinity;
   }
 
   /** Rules changed: wakes were planned under the old ones, and new time conditions may come sooner. */
