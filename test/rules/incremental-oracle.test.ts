@@ -17,6 +17,7 @@ import {
   type TriggerRule,
 } from '../../src/rules/index.js';
 import { Driver } from './support/driver.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /*
  * Checks the incremental engine (index-driven re-evaluation, wake instants from nextFlip) against
@@ -27,19 +28,8 @@ import { Driver } from './support/driver.js';
 const MIN = 60_000;
 const T0 = 1_700_000_040_000 - (1_700_000_040_000 % MIN);
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generate(seed: number): { rules: Rule[]; events: object[]; end: number } {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   const dur = (): string => `${1 + Math.floor(rand() * 20)}m`;
   const leaf = (refs: string[]): unknown =>

@@ -22,22 +22,12 @@ import {
   buildTouchstreamTopology,
 } from '../../src/runtime/index.js';
 import { jsonSerde, stringSerde } from '../../src/topology/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const PARTITIONS = 3;
 const T0 = Date.UTC(2026, 5, 1);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const SEGMENTS = [
   { id: 'zhejiang', kind: 'segment', when: { attr: 'province', eq: 'Zhejiang' } },
@@ -137,7 +127,7 @@ test('segment insight equals a recount from the customers after random changes, 
     partitions: PARTITIONS,
   });
   try {
-    const next = random(7);
+    const next = seededRandom(7);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     let ts = T0;
     const send = async (event: Record<string, unknown>) =>

@@ -21,23 +21,12 @@ import type {
   ProcessorContext,
   StreamRecord,
 } from '../../src/operators/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const { Partitioners } = kafkajs;
 const encoder = new TextEncoder();
 
 // --- factories ------------------------------------------------------------------------------------
-
-/** A small seeded PRNG (mulberry32), so "random" inputs are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Keys of 0 to 40 characters, some beyond ASCII so multi-byte UTF-8 tails are covered. */
 function randomKeys(count: number, seed: number): string[] {

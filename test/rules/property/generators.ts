@@ -27,7 +27,7 @@ import {
   triggerRule,
 } from './rule-generators.js';
 
-export { DAY, HOUR, MIN, Rng, T0, mulberry32 } from './rule-generators.js';
+export { DAY, HOUR, MIN, Rng, T0 } from './rule-generators.js';
 
 // ---------------------------------------------------------------------------------- scenario
 

@@ -4,29 +4,19 @@
  * sections 3 and 4. Segments reference only lower-ranked segments, so no rule closes a cycle.
  */
 import type { Json, JsonObject } from './conditions.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 export const T0 = Date.UTC(2026, 0, 5);
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Rng {
   private readonly next: () => number;
   /** The durations rules are written with; a scenario may narrow it to make windows flip often. */
   durations: readonly string[] = DURATIONS;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   float(): number {
     return this.next();
