@@ -10,6 +10,7 @@ import { onRulesChanged } from '../phases.js';
 import type { BroadcastEvent } from '../types.js';
 import { customerOfIndexKey, indexPrefix } from './broadcast-index.js';
 import type { EngineJob } from './processor-port.js';
+import { firstDue } from './wake-plans.js';
 import type { RuleEngineProcessor } from './rule-engine-processor.js';
 
 const DEFAULT_CHUNK = 1000;
@@ -48,7 +49,7 @@ export class BackfillJob implements EngineJob {
     for (const { value: state } of entries) {
       const segmentsBefore = state.segments.size;
       const pendingBefore = state.pending.length;
-      const firstDueBefore = pendingBefore > 0 ? state.pending[0].due : undefined;
+      const pendingDue = firstDue(state);
       const firingsBefore = state.firings.size;
       const out = onRulesChanged(
         state,
@@ -62,11 +63,6 @@ export class BackfillJob implements EngineJob {
         state.segments.size === segmentsBefore &&
         state.pending.length === pendingBefore &&
         state.firings.size === firingsBefore;
-      // A time-free change that left the pending firings alone cannot move the customer's wake.
-      const wakeKept =
-        timeFree &&
-        state.pending.length === pendingBefore &&
-        (pendingBefore === 0 || state.pending[0].due === firstDueBefore);
       this.processor.visitForRuleChange(
         state,
         out.transitions,
@@ -74,7 +70,9 @@ export class BackfillJob implements EngineJob {
         this.at,
         this.reindex,
         unchanged,
-        wakeKept,
+        timeFree,
+        pendingBefore,
+        pendingDue,
       );
     }
     this.visited += entries.length;

@@ -40,7 +40,7 @@ import {
   type RuleRejection,
 } from './rule-engine-options.js';
 import { touchCommand } from './touch-command.js';
-import { WAKE, WakePlans } from './wake-plans.js';
+import { WAKE, WakePlans, firstDue, pendingKept } from './wake-plans.js';
 import { DEFAULT_INSIGHT_ATTRIBUTES } from '../insight/customer-dimensions.js';
 import { SegmentInsightTracker, type DimensionSnapshot } from './segment-insight-tracker.js';
 import { BackfillJob, BroadcastJob } from './customer-sweeps.js';
@@ -70,11 +70,6 @@ interface RulesChangedAt {
 }
 
 type MetaValue = AppliedRules | RulesChangedAt;
-
-/** What of the pending firings decides the wake: how many there are and when the first is due. */
-function pendingMark(state: CustomerState): string {
-  return state.pending.length === 0 ? '' : `${state.pending.length}@${state.pending[0].due}`;
-}
 
 export class RuleEngineProcessor {
   private context!: RuleProcessorContext;
@@ -241,15 +236,21 @@ export class RuleEngineProcessor {
 
   // --- used by the sweeps ---------------------------------------------------------------------
 
-  /** @internal a backfill visit: the rule change, then this instant's triggers. */
+  /**
+   * @internal a backfill visit: the rule change, then this instant's triggers. `pendingCount` and
+   * `pendingDue` describe the pending firings before the change: a time-free change that leaves
+   * them deciding the wake as before writes the state back without planning the wake again.
+   */
   visitForRuleChange(
     state: CustomerState,
     transitions: Transition[],
     occurrences: Occurrence[],
     at: number,
     reindex: boolean,
-    unchanged = false,
-    wakeKept = false,
+    unchanged: boolean,
+    timeFree: boolean,
+    pendingCount: number,
+    pendingDue: number,
   ): void {
     if (
       unchanged &&
@@ -261,10 +262,10 @@ export class RuleEngineProcessor {
       return;
     }
     this.emitTransitions(state, transitions);
-    const pending = pendingMark(state);
     this.fireWithHeld(state, occurrences, at);
     if (reindex) this.index.update(state.customerId, undefined, state.attrs);
-    if (wakeKept && pendingMark(state) === pending) this.customers.put(state.customerId, state);
+    if (timeFree && pendingKept(state, pendingCount, pendingDue))
+      this.customers.put(state.customerId, state);
     else this.save(state, at);
   }
 
@@ -272,11 +273,12 @@ export class RuleEngineProcessor {
   visitForBroadcast(state: CustomerState, event: BroadcastEvent, at: number): void {
     const occurrences = onBroadcast(state, event, at, this.ruleSet);
     if (occurrences.length === 0 && !this.held.has(state.customerId)) return;
-    const pending = pendingMark(state);
+    const pendingCount = state.pending.length;
+    const pendingDue = firstDue(state);
     this.fireWithHeld(state, occurrences, at);
     // Firing only adds to the cap history, which no time condition reads: unless a delayed firing
     // was queued, the customer's wake stays where it is and only the state is written back.
-    if (pendingMark(state) === pending) this.customers.put(state.customerId, state);
+    if (pendingKept(state, pendingCount, pendingDue)) this.customers.put(state.customerId, state);
     else this.save(state, at);
   }
 

@@ -1,14 +1,29 @@
 import type { CustomerState } from '../customer-state.js';
 import type { EngineClock, EngineTimers } from './processor-port.js';
 
+/** When the customer's first pending firing is due (Infinity: none). */
+export function firstDue(state: CustomerState): number {
+  return state.pending.length === 0 ? Infinity : state.pending[0].due;
+}
+
+/**
+ * Whether the pending firings still decide the wake as they did when there were `count` of them,
+ * the first due at `due`: only then can a visit that changed no time condition leave the wake.
+ */
+export function pendingKept(state: CustomerState, count: number, due: number): boolean {
+  return state.pending.length === count && firstDue(state) === due;
+}
+
 /** The name of the one timer each customer has. */
 export const WAKE = 'wake';
 const MAX_REMEMBERED = 200_000;
 
 /**
- * Moves each customer's single wake timer and remembers (bounded) where it was put, so that a save
- * leaving the wake where it was skips the timer store, and a customer's next event can skip
- * catching up when its wake lies beyond the event.
+ * Moves each customer's single wake timer. Where the timer is set lives in the customer's state
+ * (`state.wake`), so a save leaving the wake where it was skips the timer store and a move needs
+ * no read of it. The wakes planned since the rules last changed their time conditions are also
+ * remembered (bounded), so that a customer's next event can skip catching up when its wake lies
+ * beyond the event.
  */
 export class WakePlans {
   private readonly scheduled = new Map<string, number>();
@@ -28,7 +43,7 @@ export class WakePlans {
     const customerId = state.customerId;
     if (plannedLater) this.plannedLater.add(customerId);
     else this.plannedLater.delete(customerId);
-    if (state.wake !== wake && this.scheduled.get(customerId) !== wake) {
+    if (state.wake !== wake) {
       // The state knows where its timer is (NaN when it does not): the store need not be read.
       const current = Number.isNaN(state.wake) ? undefined : state.wake;
       if (Number.isFinite(wake))
