@@ -18,6 +18,7 @@ import {
   tagAdded,
 } from '../runtime/support/engine.js';
 import type { Engine } from '../runtime/support/engine.js';
+import { instanceView } from '../support/instance-view.js';
 
 const TOKENS: ApiToken[] = [
   { token: 'tok-author', role: 'author' },
@@ -52,17 +53,6 @@ async function engineWithAlice(): Promise<Engine> {
 
 async function apiOver(queries: StoreQueries): Promise<ApiApp> {
   return buildApiApp({ tokens: TOKENS, queries });
-}
-
-/** The engine's answers, under another address: what the owner of a partition looks like. */
-function withAddress(queries: StoreQueries, apiAddress: string): StoreQueries {
-  return {
-    apiAddress,
-    queryStore: (store, key) => queries.queryStore(store, key),
-    localStores: (store) => queries.localStores(store),
-    storePartitions: (store) => queries.storePartitions(store),
-    instanceAddresses: () => [apiAddress],
-  };
 }
 
 /** An instance whose owner map sends every key elsewhere (or nowhere). */
@@ -223,7 +213,9 @@ test('another instance forwards to the owner: the same body, the owner named, th
   const owner = await startApiServer({ host: '127.0.0.1', port: 0, tokens: TOKENS });
   try {
     const ownerAddress = `http://127.0.0.1:${owner.port}`;
-    owner.attachQueries(withAddress(engine.driver, ownerAddress));
+    owner.attachQueries(
+      instanceView(engine.driver, { address: ownerAddress, instances: () => [ownerAddress] }),
+    );
     const asker = await apiOver(routedTo({ kind: 'remote', partition: 1, address: ownerAddress }));
     for (const url of ['/customers/alice', '/customers/alice/timeline?limit=2']) {
       const direct = await owner.app.inject({ url, headers: auth('operator') });

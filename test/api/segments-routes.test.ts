@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { buildApiApp, startApiServer } from '../../src/api/index.js';
 import type { ApiServer, ApiToken } from '../../src/api/index.js';
 import type { Rule } from '../../src/rules/index.js';
-import type { StoreQueries } from '../../src/runtime/index.js';
 import { DAY, START, policyIssued, profile, startEngine } from '../runtime/support/engine.js';
 import type { Engine } from '../runtime/support/engine.js';
 import { FakeRulesPort } from './fake-rules-port.js';
+import { instanceView } from '../support/instance-view.js';
 
 const TOKENS: ApiToken[] = [{ token: 'tok-viewer', role: 'viewer' }];
 const viewer = { authorization: 'Bearer tok-viewer' };
@@ -45,23 +45,6 @@ async function engineWithCustomers(): Promise<Engine> {
   // c3 moves away a day later: the insight follows without a scan.
   await engine.event(profile('c3', ts + DAY, { province: 'Fujian', city: 'Xiamen' }));
   return engine;
-}
-
-/** An instance that runs only some of the tasks, as in a group of several. */
-function owning(
-  queries: StoreQueries,
-  partitions: number[],
-  self: string,
-  all: string[],
-): StoreQueries {
-  return {
-    apiAddress: self,
-    queryStore: (store, key) => queries.queryStore(store, key),
-    localStores: <V>(store: string) =>
-      queries.localStores<V>(store).filter((local) => partitions.includes(local.partition)),
-    storePartitions: (store) => queries.storePartitions(store),
-    instanceAddresses: () => all,
-  };
 }
 
 test('segments are listed with exact live sizes, largest first, empty ones included', async () => {
@@ -156,14 +139,17 @@ test('any instance answers with every instance’s share, and refuses a partial 
     servers.push(a);
     const addressA = `http://127.0.0.1:${a.port}`;
     const addressB = `http://127.0.0.1:${b.port}`;
-    a.attachQueries(owning(engine.driver, [0, 1], addressA, [addressA, addressB]));
-    b.attachQueries(owning(engine.driver, [2], addressB, [addressA, addressB]));
+    const instances = () => [addressA, addressB];
+    a.attachQueries(
+      instanceView(engine.driver, { address: addressA, partitions: [0, 1], instances }),
+    );
+    b.attachQueries(instanceView(engine.driver, { address: addressB, partitions: [2], instances }));
     const merged = await a.app.inject({ url: '/segments/zhejiang/insight', headers: viewer });
     assert.equal(merged.statusCode, 200);
     assert.deepEqual(merged.json(), expected);
 
     // B forgets partition 2 (a rebalance moving it): no silently partial answer.
-    b.attachQueries(owning(engine.driver, [], addressB, [addressA, addressB]));
+    b.attachQueries(instanceView(engine.driver, { address: addressB, partitions: [], instances }));
     const partial = await a.app.inject({ url: '/segments', headers: viewer });
     assert.equal(partial.statusCode, 503);
     assert.ok(partial.headers['retry-after'] !== undefined);

@@ -11,6 +11,7 @@ import { createKafkaClient, ensureTopics } from '../../src/io/index.js';
 import type { SegmentRule } from '../../src/rules/index.js';
 import type { TopologyTestDriver } from '../../src/runtime/index.js';
 import { START, profile, startEngine, tagAdded } from '../runtime/support/engine.js';
+import { instanceView } from '../support/instance-view.js';
 
 const TOKENS: ApiToken[] = [{ token: 'tok-operator', role: 'operator' }];
 const vipRule = { id: 'vip', kind: 'segment', when: { tag: 'vip' } };
@@ -18,19 +19,14 @@ const inXiamen: SegmentRule = { id: 'xm', kind: 'segment', when: { attr: 'city',
 const noKafka = {} as Kafka;
 
 /** One engine's state seen as an instance that owns some of the partitions. */
-function instanceView(
+function rulesEngineView(
   driver: TopologyTestDriver,
   address: string,
   owned: readonly number[],
   instances: () => string[],
 ): RulesEngineView {
   return {
-    apiAddress: address,
-    queryStore: (store, key) => driver.queryStore(store, key),
-    localStores: <V>(store: string) =>
-      driver.localStores<V>(store).filter((local) => owned.includes(local.partition)),
-    storePartitions: (store) => driver.storePartitions(store),
-    instanceAddresses: instances,
+    ...instanceView(driver, { address, partitions: owned, instances }),
     globalStore: (name) => driver.getGlobalStore(name),
   };
 }
@@ -66,7 +62,7 @@ test('lists the rules in force from the rules table, and reads one with its hist
     history.record('vip', { ...vipRule, name: 'old' }, 1);
     history.record('vip', vipRule, 2);
     const rules = port(
-      instanceView(engine.driver, 'http://a', [0, 1, 2, 3], () => []),
+      rulesEngineView(engine.driver, 'http://a', [0, 1, 2, 3], () => []),
       history,
     );
     assert.deepEqual(
@@ -101,7 +97,7 @@ test('publishes an upsert and a tombstone on the rules topic, keyed by id, stamp
   const rules = new KafkaRulesPort({
     kafka,
     rulesTopic: 'touchstream.rules',
-    engine: instanceView(engine.driver, 'http://a', [0], () => []),
+    engine: rulesEngineView(engine.driver, 'http://a', [0], () => []),
     history: new RuleHistory(),
     retentionMs: 1_000,
     forwardTimeoutMs: 1_000,
@@ -136,9 +132,9 @@ test('a preview merges every instance share, asked over HTTP with the caller tok
     peer = await startApiServer({ host: '127.0.0.1', port: 0, tokens: TOKENS });
     const peerAddress = `http://127.0.0.1:${peer.port}`;
     const instances = () => ['http://asker', peerAddress];
-    peer.attachRules(port(instanceView(engine.driver, peerAddress, [2, 3], instances)));
-    const asker = port(instanceView(engine.driver, 'http://asker', [0, 1], instances));
-    const whole = port(instanceView(engine.driver, 'http://alone', [0, 1, 2, 3], () => []));
+    peer.attachRules(port(rulesEngineView(engine.driver, peerAddress, [2, 3], instances)));
+    const asker = port(rulesEngineView(engine.driver, 'http://asker', [0, 1], instances));
+    const whole = port(rulesEngineView(engine.driver, 'http://alone', [0, 1, 2, 3], () => []));
     const expected = await whole.previewSegment(inXiamen, 5);
     assert.equal(expected.count, 12);
     const merged = await asker.previewSegment(inXiamen, 5, {
@@ -169,8 +165,8 @@ test('a preview is refused with a retryable 503 unless the instances cover every
   try {
     const instances = () => ['http://asker', peerAddress];
     const refusal = async (askerOwns: number[], peerOwns: number[]) => {
-      peer.attachRules(port(instanceView(engine.driver, peerAddress, peerOwns, instances)));
-      const asker = port(instanceView(engine.driver, 'http://asker', askerOwns, instances));
+      peer.attachRules(port(rulesEngineView(engine.driver, peerAddress, peerOwns, instances)));
+      const asker = port(rulesEngineView(engine.driver, 'http://asker', askerOwns, instances));
       try {
         await asker.previewSegment(inXiamen, 5, caller);
       } catch (error) {
