@@ -58,5 +58,5 @@ export {
   wechatSignature,
 } from './callback-signatures.js';
 export { ApiCallbackUnavailableError, ApiTrackingOffError } from './tracking-errors.js';
-export { checkCoverage, gatherShares } from './instance-fanout.js';
+export { gatherShares } from './instance-fanout.js';
 export type { FanOutRequest, PartitionShare } from './instance-fanout.js';

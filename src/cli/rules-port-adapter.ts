@@ -6,12 +6,7 @@
  * merged only when together they covered every partition exactly once.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import {
-  ApiPartitionUnavailableError,
-  ApiPeerUnavailableError,
-  callPeer,
-  checkCoverage,
-} from '../api/index.js';
+import { gatherShares } from '../api/index.js';
 import type {
   LocalSegmentPreview,
   PreviewCaller,
@@ -82,17 +77,17 @@ export class KafkaRulesPort implements RulesPort {
     sampleSize: number,
     caller: PreviewCaller = {},
   ): Promise<SegmentPreview> {
-    const { engine } = this.options;
-    const partitions = engine.storePartitions(STORES.customers);
-    if (partitions === undefined)
-      throw new ApiPartitionUnavailableError('the segment preview', 0, 'no-owner');
-    const self = engine.apiAddress;
-    const peers = engine.instanceAddresses().filter((address) => address !== self);
-    const shares = await Promise.all([
-      this.previewLocalSegment(rule, sampleSize),
-      ...peers.map((address) => this.askPeer(address, rule, sampleSize, caller, self)),
-    ]);
-    checkCoverage(shares, partitions, 'the segment preview');
+    const shares = await gatherShares<LocalSegmentPreview>({
+      queries: this.options.engine,
+      storeName: STORES.customers,
+      what: 'the segment preview',
+      local: () => this.previewLocalSegment(rule, sampleSize),
+      path: '/internal/preview',
+      method: 'POST',
+      body: { rule, sampleSize },
+      headers: { authorization: caller.authorization },
+      timeoutMs: this.options.forwardTimeoutMs,
+    });
     return {
       count: shares.reduce((total, share) => total + share.count, 0),
       sample: smallestIds(
@@ -113,31 +108,6 @@ export class KafkaRulesPort implements RulesPort {
     if (value === undefined || value === null) return undefined;
     const checked = validateRule(value, { retentionMs: this.options.retentionMs });
     return checked.ok ? checked.rule : undefined;
-  }
-
-  private async askPeer(
-    address: string,
-    rule: SegmentRule,
-    sampleSize: number,
-    caller: PreviewCaller,
-    self: string | undefined,
-  ): Promise<LocalSegmentPreview> {
-    const answer = await callPeer(address, {
-      method: 'POST',
-      path: '/internal/preview',
-      authorization: caller.authorization,
-      from: self ?? 'unknown',
-      body: { rule, sampleSize },
-      timeoutMs: this.options.forwardTimeoutMs,
-    });
-    if (answer.status !== 200) {
-      // It may not have seen a segment this rule references yet, or be stopping: try again soon.
-      throw new ApiPeerUnavailableError(
-        address,
-        new Error(`HTTP ${answer.status}: ${answer.body.slice(0, 200)}`),
-      );
-    }
-    return JSON.parse(answer.body) as LocalSegmentPreview;
   }
 
   private async send(id: string, value: string | null): Promise<PublishReceipt> {
