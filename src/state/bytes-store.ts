@@ -118,6 +118,15 @@ export abstract class BytesStore {
     return this._getMany(keys);
   }
 
+  /**
+   * @internal An asynchronous `getMany` for the write cache's read-ahead (keys already checked):
+   * LevelDB reads on its own threads, so the processing thread does not wait on disk.
+   */
+  async readAhead(keys: readonly string[]): Promise<(Bytes | undefined)[]> {
+    this.assertOpen('readAhead');
+    return this._readAhead(keys);
+  }
+
   /** Applies every operation or none. Later operations on the same key win. */
   write(ops: readonly WriteOp[]): Promise<void> {
     this.assertOpen('write');
@@ -181,6 +190,10 @@ export abstract class BytesStore {
   protected abstract _cursor(range: KeyRange): StoreCursor;
   protected abstract _approximateCount(): Promise<number>;
   protected abstract _clear(): Promise<void>;
+
+  protected _readAhead(keys: readonly string[]): Promise<(Bytes | undefined)[]> {
+    return Promise.resolve(this._getMany(keys));
+  }
 
   protected _getMany(keys: readonly string[]): (Bytes | undefined)[] {
     const out = new Array<Bytes | undefined>(keys.length);

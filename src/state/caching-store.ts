@@ -37,6 +37,7 @@ import {
   prefixRange,
 } from './key-order.js';
 import { LruCache } from './lru-cache.js';
+import { ReadAhead } from './read-ahead.js';
 import { SnapshotCursor, TOMBSTONE, mergedScan } from './merged-scan.js';
 import type { DirtyEntry, PendingCursor } from './merged-scan.js';
 import { TreeCursor } from './tree-cursor.js';
@@ -80,6 +81,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
   /** The batch a running flush is writing; still visible to reads until it has landed. */
   private flushing: Map<string, DirtyEntry<V>> | null = null;
   private readonly clean: LruCache<V | typeof ABSENT>;
+  private readonly readAhead: ReadAhead;
   private flushChain: Promise<void> = Promise.resolve();
   private earlyFlushQueued = false;
   private failure: unknown = undefined;
@@ -97,6 +99,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
     }
     this.name = inner.name;
     this.clean = new LruCache(options.maxEntries);
+    this.readAhead = new ReadAhead(options.maxEntries);
     this.serde = options.serde;
     this.maxEntries = options.maxEntries;
     this.metrics = options.metrics;
@@ -144,6 +147,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
       if (this.inner.status === 'open') await this.flush();
     } finally {
       this.clean.clear();
+      this.readAhead.clear();
       await this.inner.close();
     }
   }
@@ -155,6 +159,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.dropOrder();
     await this.flushChain;
     this.clean.clear();
+    this.readAhead.clear();
     await this.inner.close();
   }
 
@@ -173,7 +178,8 @@ export class CachingStore<V> implements KeyValueStore<V> {
       this.metrics.cacheHits++;
       return cached === ABSENT ? undefined : cached;
     }
-    const bytes = this.inner.getUnchecked(key);
+    const early = this.readAhead.take(key);
+    const bytes = early === undefined ? this.inner.getUnchecked(key) : (early ?? undefined);
     const value = bytes === undefined ? undefined : this.deserialize(key, bytes);
     this.remember(key, value === undefined ? ABSENT : value);
     return value;
@@ -183,6 +189,18 @@ export class CachingStore<V> implements KeyValueStore<V> {
     const out = new Array<V | undefined>(keys.length);
     for (let i = 0; i < keys.length; i++) out[i] = this.get(keys[i]);
     return out;
+  }
+
+  /** Reads the keys this cache does not hold from the backend, off this thread (see KeyValueStore). */
+  async prefetch(keys: readonly string[]): Promise<void> {
+    const wanted: string[] = [];
+    for (const key of keys) {
+      this.check('prefetch', key);
+      if (this.dirty.has(key) || this.flushing?.has(key) === true) continue;
+      if (this.clean.has(key) || this.readAhead.holds(key)) continue;
+      wanted.push(key);
+    }
+    if (wanted.length > 0) await this.readAhead.read(wanted, (some) => this.inner.readAhead(some));
   }
 
   put(key: string, value: V): void {
@@ -241,6 +259,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
 
   /** Forgets clean entries (after a restore wrote to the backend underneath the cache). */
   evictClean(keys?: Iterable<string>): void {
+    this.readAhead.clear();
     if (keys === undefined) {
       this.clean.clear();
       return;
@@ -249,6 +268,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
   }
 
   private write(key: string, value: V | typeof TOMBSTONE): void {
+    this.readAhead.written(key);
     const timestamp = this.timestamp();
     const existing = this.dirty.get(key);
     if (existing !== undefined) {

@@ -40,6 +40,10 @@ export class ChangeLoggingStore extends BytesStore {
     return this.inner.getMany(keys);
   }
 
+  protected override _readAhead(keys: readonly string[]): Promise<(Bytes | undefined)[]> {
+    return this.inner.readAhead(keys);
+  }
+
   protected async _write(ops: readonly WriteOp[]): Promise<void> {
     await this.inner.writeUnchecked(ops);
     const store = this.name;

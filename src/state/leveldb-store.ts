@@ -1,6 +1,7 @@
 /**
  * The persistent bytes backend: one LevelDB database (classic-level) per store, at
- * `<stateDir>/<taskId>/<storeName>`. Reads use `getSync` so processors never await; writes are
+ * `<stateDir>/<taskId>/<storeName>`. Reads use `getSync` so processors never await (reads ahead,
+ * for a sweep's next customers, use `getMany` on LevelDB's threads); writes are
  * one `batch()` per flush; scans read `nextv()` chunks. LevelDB iterators read from an implicit
  * snapshot taken when the scan starts.
  */
@@ -69,6 +70,14 @@ export class LevelDbStore extends BytesStore {
   protected _get(key: string): Bytes | undefined {
     try {
       return (this.db as Db).getSync(key);
+    } catch (error) {
+      throw this.readError(error);
+    }
+  }
+
+  protected override async _readAhead(keys: readonly string[]): Promise<(Bytes | undefined)[]> {
+    try {
+      return await (this.db as Db).getMany(keys as string[]);
     } catch (error) {
       throw this.readError(error);
     }

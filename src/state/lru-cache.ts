@@ -22,6 +22,11 @@ export class LruCache<V> {
     return this.nodes.size;
   }
 
+  /** Whether the key is held, without marking it used. */
+  has(key: string): boolean {
+    return this.nodes.has(key);
+  }
+
   /** The value, marking the key as just used; undefined when absent. */
   get(key: string): V | undefined {
     const node = this.nodes.get(key);

@@ -75,7 +75,10 @@ export async function* mergedScan<V>(
   let chunk: Entry<Bytes>[] = [];
   let bi = 0;
   let backendDone = false;
-  let chunkSize = BACKEND_FIRST_CHUNK;
+  // A scan that says how far it goes reads that far at once: a chunked sweep is one round trip.
+  let chunkSize = Number.isFinite(limit)
+    ? Math.min(BACKEND_MAX_CHUNK, Math.max(BACKEND_FIRST_CHUNK, limit))
+    : BACKEND_FIRST_CHUNK;
   let emitted = 0;
   if (limit <= 0) {
     await backend.close();

@@ -33,6 +33,10 @@ export class MeteredStore<V> implements KeyValueStore<V> {
     return this.inner.getMany(keys);
   }
 
+  prefetch(keys: readonly string[]): Promise<void> {
+    return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
   put(key: string, value: V): void {
     this.metrics.puts++;
     this.inner.put(key, value);

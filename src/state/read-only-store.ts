@@ -28,6 +28,10 @@ class ReadOnlyStore<V> implements KeyValueStore<V> {
     return this.inner.getMany(keys);
   }
 
+  prefetch(keys: readonly string[]): Promise<void> {
+    return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
   put(key: string): void {
     throw new StoreReadOnlyError(this.inner.name, 'put', key);
   }

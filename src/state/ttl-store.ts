@@ -32,6 +32,10 @@ export class TtlStore<V> implements KeyValueStore<V> {
     return this.inner.status;
   }
 
+  prefetch(keys: readonly string[]): Promise<void> {
+    return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
   get(key: string): V | undefined {
     const value = this.inner.get(key);
     if (value === undefined || this.isExpired(key, this.now())) return undefined;

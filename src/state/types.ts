@@ -47,6 +47,11 @@ export interface KeyValueStore<V> {
   get(key: string): V | undefined;
   /** One value (or undefined) per key, in the order asked. */
   getMany(keys: readonly string[]): (V | undefined)[];
+  /**
+   * Reads these keys from disk off the processing thread, so that `get`s soon after find them in
+   * memory. A hint: `get` is right with or without it, and a write since wins over what was read.
+   */
+  prefetch?(keys: readonly string[]): Promise<void>;
   put(key: string, value: V): void;
   delete(key: string): void;
   /** Entries in key order within the range. Sees every write made so far, flushed or not. */

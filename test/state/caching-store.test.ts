@@ -5,6 +5,7 @@ import type { StoreMetrics } from '../../src/state/index.js';
 import { CountingMemoryStore } from './support/counting-store.js';
 import {
   assertCode,
+  bytes,
   collect,
   countingSerde,
   keysOf,
@@ -109,6 +110,20 @@ describe('the caching layer', () => {
       ],
     );
     assert.deepEqual(await keysOf(cache.range({ limit: 1, reverse: true })), ['c']);
+  });
+
+  test('reads a scan with a limit from the backend in one chunk of that size, an open scan in growing ones', async () => {
+    const { backend, cache } = await fixture();
+    for (let i = 0; i < 3000; i++) cache.put(`k${String(i).padStart(4, '0')}`, profile(`P${i}`));
+    await cache.flush();
+    backend.scanChunks.length = 0;
+    const sweep = await keysOf(cache.range({ gt: 'k0999', limit: 700 }));
+    assert.equal(sweep.length, 700);
+    assert.equal(sweep[0], 'k1000');
+    assert.deepEqual(backend.scanChunks, [700]);
+    backend.scanChunks.length = 0;
+    assert.equal((await keysOf(cache.range())).length, 3000);
+    assert.deepEqual(backend.scanChunks.slice(0, 3), [64, 128, 256]);
   });
 
   test('hands back the cached object itself, so callers must put back what they mutate', async () => {
@@ -224,5 +239,72 @@ describe('the caching layer', () => {
     cache.put('a', profile('A'));
     await cache.close();
     assert.equal(backend.batches.length, 1);
+  });
+});
+
+describe('reading ahead', () => {
+  async function stored(keys: readonly string[], maxEntries = 100): Promise<Fixture> {
+    const fx = await fixture(maxEntries);
+    for (const key of keys) fx.cache.put(key, profile(key.toUpperCase()));
+    await fx.cache.flush();
+    // As if the task had just started: nothing held in memory.
+    fx.cache.evictClean();
+    fx.backend.directGets.length = 0;
+    return fx;
+  }
+
+  test('reads only what the cache does not hold, and the gets after it read nothing more', async () => {
+    const { backend, cache } = await stored(['a', 'b', 'c', 'd']);
+    assert.equal(cache.get('d')?.name, 'D');
+    cache.put('c', profile('C2'));
+    await cache.prefetch(['a', 'b', 'c', 'd', 'zz']);
+    assert.deepEqual(backend.readsAhead, [['a', 'b', 'zz']]);
+    backend.directGets.length = 0;
+    assert.equal(cache.get('a')?.name, 'A');
+    assert.equal(cache.get('b')?.name, 'B');
+    assert.equal(cache.get('zz'), undefined);
+    assert.equal(cache.get('c')?.name, 'C2');
+    assert.deepEqual(backend.directGets, []);
+  });
+
+  test('a write made while the read is in flight wins over what the read found', async () => {
+    // One clean entry at most, so the written key is soon gone from the clean cache.
+    const { backend, cache } = await stored(['a', 'b'], 1);
+    const read = backend.holdReadAhead();
+    const prefetched = cache.prefetch(['a', 'b']);
+    cache.put('a', profile('A2'));
+    await cache.flush();
+    assert.equal(cache.get('b')?.name, 'B');
+    read.release();
+    await prefetched;
+    assert.equal(cache.get('a')?.name, 'A2');
+  });
+
+  test('a write after the read landed wins too', async () => {
+    const { cache } = await stored(['a', 'b'], 1);
+    await cache.prefetch(['a', 'b']);
+    cache.put('a', profile('A2'));
+    await cache.flush();
+    cache.get('b');
+    assert.equal(cache.get('a')?.name, 'A2');
+  });
+
+  test('what lands after the backend changed underneath (a restore) is dropped', async () => {
+    const { backend, cache } = await stored(['a']);
+    const read = backend.holdReadAhead();
+    const prefetched = cache.prefetch(['a']);
+    await backend.write([{ key: 'a', value: bytes(JSON.stringify(profile('restored'))) }]);
+    cache.evictClean(['a']);
+    read.release();
+    await prefetched;
+    assert.equal(cache.get('a')?.name, 'restored');
+  });
+
+  test('a failed read holds nothing and the get meets the store as it is', async () => {
+    const { backend, cache } = await stored(['a']);
+    backend.readAheadFails = new Error('disk gone');
+    await cache.prefetch(['a']);
+    assert.equal(cache.get('a')?.name, 'A');
+    assert.deepEqual(backend.directGets, ['a']);
   });
 });

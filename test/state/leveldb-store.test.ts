@@ -81,3 +81,21 @@ describe('opening a leveldb store that cannot be used', () => {
     await assert.rejects(store.open(), assertCode('TS_STATE_OPEN_FAILED'));
   });
 });
+
+describe('reading ahead from leveldb', () => {
+  test('answers one value per key, absent ones undefined, as getSync would', async () => {
+    const store = new LevelDbStore('profiles', join(dir.path, 'read-ahead'));
+    await store.open();
+    try {
+      await store.write([
+        { key: 'a', value: bytes('A') },
+        { key: 'c', value: bytes('C') },
+      ]);
+      const found = await store.readAhead(['c', 'b', 'a']);
+      assert.deepEqual(found.map(text), ['C', undefined, 'A']);
+    } finally {
+      await store.close();
+    }
+    await assert.rejects(store.readAhead(['a']), assertCode('TS_STATE_NOT_OPEN'));
+  });
+});

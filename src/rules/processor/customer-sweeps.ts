@@ -91,6 +91,8 @@ export class BroadcastJob implements EngineJob {
   readonly name = 'broadcast';
   private candidates: string[] | undefined;
   private position = 0;
+  /** The read of the chunk this step visits, started while the step before visited its own. */
+  private reading: Promise<void> | undefined;
   private scanCursor: string | undefined;
   private readonly fullScan: boolean;
 
@@ -111,9 +113,21 @@ export class BroadcastJob implements EngineJob {
   async step(): Promise<boolean> {
     if (this.fullScan) return this.scanStep();
     if (this.candidates === undefined) this.candidates = await this.lookUp();
-    const end = Math.min(this.position + this.chunk, this.candidates.length);
-    for (; this.position < end; this.position += 1) this.visit(this.candidates[this.position]);
-    return this.position >= this.candidates.length;
+    const candidates = this.candidates;
+    const end = Math.min(this.position + this.chunk, candidates.length);
+    await (this.reading ?? this.readAhead(this.position, end));
+    // LevelDB reads the next chunk on its own threads while this thread visits this one.
+    this.reading =
+      end < candidates.length
+        ? this.readAhead(end, Math.min(end + this.chunk, candidates.length))
+        : undefined;
+    for (; this.position < end; this.position += 1) this.visit(candidates[this.position]);
+    return this.position >= candidates.length;
+  }
+
+  private readAhead(from: number, to: number): Promise<void> {
+    const keys = (this.candidates as string[]).slice(from, to);
+    return this.customers.prefetch?.(keys) ?? Promise.resolve();
   }
 
   private async lookUp(): Promise<string[]> {
