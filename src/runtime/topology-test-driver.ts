@@ -24,7 +24,7 @@ import { partitionForKey } from './murmur2.js';
 import { processBatch } from './process-batch.js';
 import { deadLetterOf } from './records.js';
 import type { ConsumedRecord, DeadLetter, ProducedRecord, RecordCollector } from './records.js';
-import { formatTaskId } from './stream-task.js';
+import { formatTaskId, type TaskCounters } from './stream-task.js';
 import { partitionOfKey, readable, subTopologyOfStore } from './store-queries.js';
 import type { LocalStore, StoreQueries, StoreQueryResult } from './store-queries.js';
 import { TaskHost } from './task-host.js';
@@ -52,6 +52,11 @@ export interface TopologyTestDriverOptions {
   cluster?: InMemoryCluster;
   openState?: TaskStateOpener;
   onRestoreProgress?(progress: RestoreProgress): void;
+  /**
+   * 'settle' (default): background jobs run to completion after each input. 'step': they wait for
+   * `stepBackgroundJobs()`, so a test can put records between their steps as the Kafka runtime does.
+   */
+  backgroundJobs?: 'settle' | 'step';
 }
 
 export interface TestRecord<K, V> {
@@ -261,6 +266,17 @@ export class TopologyTestDriver implements StoreQueries {
 
   currentStreamTime(): number {
     return this.streamTime;
+  }
+
+  /** What the tasks have done so far, added up: records processed, dead letters, timers fired. */
+  taskCounters(): TaskCounters {
+    const total: TaskCounters = { processed: 0, deadLetters: 0, timersFired: 0 };
+    for (const host of this.hosts.values()) {
+      total.processed += host.task.counters.processed;
+      total.deadLetters += host.task.counters.deadLetters;
+      total.timersFired += host.task.counters.timersFired;
+    }
+    return total;
   }
 
   currentWallClockTime(): number {
@@ -554,10 +570,25 @@ export class TopologyTestDriver implements StoreQueries {
       await host.state.expire(this.streamTime, this.wallClock);
   }
 
+  /**
+   * With `backgroundJobs: 'step'`: runs one step of every task's oldest background job (and what
+   * it repartitions). Resolves true while any job is left.
+   */
+  async stepBackgroundJobs(): Promise<boolean> {
+    let left = false;
+    for (const host of this.hosts.values()) {
+      if (!host.task.hasBackgroundWork()) continue;
+      if (await host.task.runBackgroundStep()) left = true;
+      await this.drainInternalTopics();
+    }
+    return left;
+  }
+
   /** Runs repartitioned records and background jobs until nothing is left to do. */
   private async settle(): Promise<void> {
     for (;;) {
       await this.drainInternalTopics();
+      if (this.options.backgroundJobs === 'step') return;
       let worked = false;
       for (const host of this.hosts.values()) {
         while (host.task.hasBackgroundWork()) {

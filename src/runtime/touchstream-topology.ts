@@ -76,6 +76,8 @@ export interface TouchstreamTopologyOptions {
   wakeClock?: RuleEngineOptions['wakeClock'];
   /** Customer states kept deserialized per task between commits (default 50,000). */
   customerCacheEntries?: number;
+  /** Customers a backfill or broadcast visits per step between records (default 1,000). */
+  sweepChunk?: number;
   onTransitions?: RuleEngineOptions['onTransitions'];
   onTouches?: RuleEngineOptions['onTouches'];
   insightAttributes?: RuleEngineOptions['insightAttributes'];
@@ -169,6 +171,7 @@ export function buildTouchstreamTopology(options: TouchstreamTopologyOptions = {
         onBackfillProgress: options.onBackfillProgress,
         onRuleRejected: options.onRuleRejected,
         wakeClock: options.wakeClock,
+        sweepChunk: options.sweepChunk,
         onTransitions: options.onTransitions,
         onTouches: options.onTouches,
         insightAttributes: options.insightAttributes,
