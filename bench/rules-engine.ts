@@ -6,16 +6,25 @@
  *      segment conditions for each event over plain in-memory customers (bench/support/rules-engine-jre.ts
  *      says what it cannot express);
  *  (b) the backfill of a new segment over every customer, published on the rules topic;
- *  (c) a weather alert to the ~5% of customers in one city: from piping it to its last touch.
+ *  (c) a weather alert to the ~5% of customers in one city: from piping it to its last touch
+ *      (the median of five alerts to five such cities).
  *
  * Sizes can be lowered for a trial run: BENCH_CUSTOMERS, BENCH_EVENTS; BENCH_JRE_SECONDS bounds
  * the baseline's timed loop (default 60 s); BENCH_BACKEND=memory runs the engine on the memory
- * store instead (rows are then named *_memory_*).
+ * store instead (rows are then named *_memory_*); BENCH_CUSTOMER_CACHE sets the customer states
+ * each task keeps deserialized (the topology's default otherwise).
  */
 import { validateRules } from '../src/rules/index.js';
 import type { CustomerEvent } from '../src/rules/index.js';
 import type { StoreBackend } from '../src/state/index.js';
-import { ALERT_CITY, T0, loadEvents, streamEvents, toRecord } from './support/rules-engine-data.js';
+import {
+  ALERT_CITY,
+  CITIES,
+  T0,
+  loadEvents,
+  streamEvents,
+  toRecord,
+} from './support/rules-engine-data.js';
 import type { RawRecord } from './support/rules-engine-data.js';
 import { BATCH, EngineHarness, cpuSeconds } from './support/rules-engine-driver.js';
 import type { Timing } from './support/rules-engine-driver.js';
@@ -26,6 +35,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 500_000);
 const JRE_SECONDS = Number(process.env.BENCH_JRE_SECONDS ?? 60);
 const BACKEND = (process.env.BENCH_BACKEND ?? 'leveldb') as StoreBackend;
+const ALERTS = 5;
 const DAY = 86_400_000;
 
 function log(message: string): void {
@@ -85,19 +95,24 @@ async function timeBackfill(engine: EngineHarness): Promise<Record<string, numbe
   };
 }
 
-async function timeBroadcast(engine: EngineHarness): Promise<Record<string, number>> {
+/** One alert for `city`: seconds (and CPU seconds) from piping it to its last touch, and touches. */
+async function alertOnce(
+  engine: EngineHarness,
+  city: string,
+  id: string,
+): Promise<{ seconds: number; cpu: number; withCommit: number; touches: number }> {
   const touches = engine.driver.cluster.topic(engine.topics.touches);
   if (touches === undefined) throw new Error('bench: no touch was written before the broadcast');
   const append = touches.append.bind(touches);
   let lastTouch = 0;
   const touchesBefore = engine.count(engine.topics.touches);
-  const ts = engine.driver.currentStreamTime();
+  const ts = engine.driver.currentStreamTime() + 1_000;
   const alert = {
     type: 'broadcast',
-    id: 'w1',
+    id,
     ts,
     topic: 'weather_alert',
-    props: { city: ALERT_CITY, level: 'orange' },
+    props: { city, level: 'orange' },
   };
   const started = performance.now();
   const cpu = cpuSeconds();
@@ -113,14 +128,37 @@ async function timeBroadcast(engine: EngineHarness): Promise<Record<string, numb
     Buffer.from(JSON.stringify(alert)),
     ts,
   );
-  const total = (performance.now() - started) / 1000;
+  const withCommit = (performance.now() - started) / 1000;
   touches.append = append;
   engine.trim();
   return {
-    broadcast_seconds_to_last_touch: Number(((lastTouch - started) / 1000).toFixed(3)),
-    broadcast_cpu_seconds_to_last_touch: Number(cpuToLast.toFixed(3)),
-    broadcast_seconds_incl_commit: Number(total.toFixed(3)),
-    broadcast_touches: engine.count(engine.topics.touches) - touchesBefore,
+    seconds: (lastTouch - started) / 1000,
+    cpu: cpuToLast,
+    withCommit,
+    touches: engine.count(engine.topics.touches) - touchesBefore,
+  };
+}
+
+/**
+ * Part (c), as five alerts to five cities of about 5% of the customers each (the part's city
+ * first): one ~2 s timing on a shared VM is a coin toss, the median of five is a figure.
+ */
+async function timeBroadcast(engine: EngineHarness): Promise<Record<string, number>> {
+  const cities = [ALERT_CITY, ...CITIES.map((place) => place.city).filter((c) => c !== ALERT_CITY)];
+  const runs = [];
+  for (let i = 0; i < ALERTS; i += 1) runs.push(await alertOnce(engine, cities[i], `w${i}`));
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const seconds = runs.map((run) => run.seconds);
+  return {
+    broadcast_alerts: runs.length,
+    broadcast_seconds_to_last_touch: Number(median(seconds).toFixed(3)),
+    broadcast_seconds_to_last_touch_min: Number(Math.min(...seconds).toFixed(3)),
+    broadcast_seconds_to_last_touch_max: Number(Math.max(...seconds).toFixed(3)),
+    broadcast_cpu_seconds_to_last_touch: Number(median(runs.map((run) => run.cpu)).toFixed(3)),
+    broadcast_seconds_incl_commit: Number(median(runs.map((run) => run.withCommit)).toFixed(3)),
+    broadcast_touches: runs[0].touches,
+    broadcast_touches_min: Math.min(...runs.map((run) => run.touches)),
   };
 }
 
@@ -169,7 +207,9 @@ export async function run(): Promise<Record<string, number>> {
   const transitionsBefore = engine.count(engine.topics.transitions);
   const touchesBefore = engine.count(engine.topics.touches);
   log(`streaming ${stream.length} events`);
+  const wakesBefore = engine.driver.taskCounters().timersFired;
   const streamTiming = await engine.pipe(stream);
+  const wakes = engine.driver.taskCounters().timersFired - wakesBefore;
   const engineRate = stream.length / streamTiming.seconds;
   const engineCpuRate = stream.length / streamTiming.cpu;
   log(`stream: ${Math.round(engineRate)} events/s`);
@@ -183,6 +223,12 @@ export async function run(): Promise<Record<string, number>> {
     stream_events: stream.length,
     [`engine${suffix}_events_per_s`]: Math.round(engineRate),
     [`engine${suffix}_events_per_cpu_s`]: Math.round(engineCpuRate),
+    // Customers woken by their timer at an instant a condition flips or a delayed firing is due:
+    // evaluations json-rules-engine, which evaluates on events only, never makes.
+    stream_wakes: wakes,
+    [`engine${suffix}_evaluations_per_s`]: Math.round(
+      (stream.length + wakes) / streamTiming.seconds,
+    ),
     stream_transitions: engine.count(engine.topics.transitions) - transitionsBefore,
     stream_touches: engine.count(engine.topics.touches) - touchesBefore,
   };

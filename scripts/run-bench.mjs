@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [name ...]`: runs each bench/<name>.ts in its own process (so one benchmark's heap
 // does not slow the next), prints a table, and writes bench/results/<name>.json with the machine.
+// BENCH_* variables a benchmark reads are recorded with its results; BENCH_LABEL=x writes
+// <name>.x.json instead, so a run with other settings does not replace the default one.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -21,6 +23,16 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
+const settings = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key.startsWith('BENCH_') && key !== 'BENCH_LABEL'),
+);
+const label = process.env.BENCH_LABEL;
+if (label !== undefined && !/^[a-z0-9-]+$/.test(label)) {
+  console.error(
+    `BENCH_LABEL must be lower-case letters, digits and dashes, got ${JSON.stringify(label)}`,
+  );
+  process.exit(2);
+}
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 let failed = 0;
 for (const name of benches) {
@@ -61,10 +73,11 @@ for (const name of benches) {
     date: new Date().toISOString(),
     seconds: (Date.now() - started) / 1000,
     machine,
+    settings,
     results,
   };
   writeFileSync(
-    join(root, 'bench', 'results', `${name}.json`),
+    join(root, 'bench', 'results', label === undefined ? `${name}.json` : `${name}.${label}.json`),
     `${JSON.stringify(record, null, 2)}\n`,
   );
 }

@@ -18,6 +18,11 @@ import type { StoreBackend } from '../../src/state/index.js';
 import type { RawRecord } from './rules-engine-data.js';
 
 export const BATCH = 20_000;
+/** Customer states each task keeps deserialized (BENCH_CUSTOMER_CACHE; the topology's default if unset). */
+const CUSTOMER_CACHE =
+  process.env.BENCH_CUSTOMER_CACHE === undefined
+    ? undefined
+    : Number(process.env.BENCH_CUSTOMER_CACHE);
 
 export interface Timing {
   seconds: number;
@@ -46,6 +51,7 @@ export class EngineHarness {
     const backfill = { visited: 0 };
     const { topology, topics } = buildTouchstreamTopology({
       backend,
+      customerCacheEntries: CUSTOMER_CACHE,
       onBackfillProgress: (progress) => {
         backfill.visited = progress.visited;
       },
