@@ -13,8 +13,15 @@ export function touchCommand(
   state: CustomerState,
   contact: Readonly<ContactAttributes>,
 ): TouchCommandRecord {
+  // Field by field rather than a spread: one fixed shape, built without copying through a map.
   return {
-    ...touch,
+    at: touch.at,
+    trigger: touch.trigger,
+    customerId: touch.customerId,
+    channel: touch.channel,
+    template: touch.template,
+    params: touch.params,
+    heldOut: touch.heldOut,
     phone: contactOf(state, contact.phone),
     openid: contactOf(state, contact.openid),
     pushRegistrationId: contactOf(state, contact.pushRegistrationId),
