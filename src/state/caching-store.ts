@@ -10,6 +10,8 @@
  *   built and kept, keys written after that being sorted into it by the next scan.
  * - Clean entries (read from, or flushed to, the backend) stay in an LRU of at most `maxEntries`,
  *   with remembered misses, so a hot key is deserialized once.
+ * - `prefetch()` reads keys the cache does not hold on the backend's threads and keeps their bytes
+ *   (read-ahead.ts) for the `get` that follows; any write of a key makes what was read for it void.
  * - When more than `maxEntries` keys are dirty the store starts a flush by itself. A flush is
  *   asynchronous, so it starts when the caller next yields to the event loop; a task that writes
  *   many keys in one synchronous stretch should check `needsFlush` and await `flush()`.
