@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InvalidChannelConfigError } from './errors.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 export interface RetrySettings {
   /** Tries per command, the first included. */
@@ -335,12 +336,4 @@ export function validateChannelConfig(input: unknown): Readonly<ChannelConfig> {
     config.kafka = kafka;
   }
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

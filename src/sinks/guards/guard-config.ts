@@ -1,5 +1,6 @@
 import { InvalidGuardConfigError } from './errors.js';
 import { assertTimeZone } from './zoned-time.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 export type CapPeriod = 'day' | 'week';
 
@@ -234,12 +235,4 @@ export function validateGuardConfig(input: unknown): Readonly<GuardConfig> {
     rateLimits,
   };
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
