@@ -17,7 +17,7 @@ import {
   type TriggerRule,
 } from '../../src/rules/index.js';
 import { Driver } from './support/driver.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../src/cli/dev/synthetic-events.js';
 
 /*
  * Checks the incremental engine (index-driven re-evaluation, wake instants from nextFlip) against

@@ -22,7 +22,7 @@ import {
   buildTouchstreamTopology,
 } from '../../src/runtime/index.js';
 import { jsonSerde, stringSerde } from '../../src/topology/index.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../src/cli/dev/synthetic-events.js';
 
 const PARTITIONS = 3;
 const T0 = Date.UTC(2026, 5, 1);

@@ -21,7 +21,7 @@ import type {
   ProcessorContext,
   StreamRecord,
 } from '../../src/operators/index.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../src/cli/dev/synthetic-events.js';
 
 const { Partitioners } = kafkajs;
 const encoder = new TextEncoder();

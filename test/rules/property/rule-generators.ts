@@ -4,7 +4,7 @@
  * sections 3 and 4. Segments reference only lower-ranked segments, so no rule closes a cycle.
  */
 import type { Json, JsonObject } from './conditions.js';
-import { seededRandom } from '../../support/seeded-random.js';
+import { seededRandom } from '../../../src/cli/dev/synthetic-events.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
