@@ -20,14 +20,12 @@ import type { StoreBackend } from '../src/state/index.js';
 import {
   ALERT_CITY,
   CITIES,
-  T0,
   loadEvents,
   streamEvents,
   toRecord,
 } from './support/rules-engine-data.js';
 import type { RawRecord } from './support/rules-engine-data.js';
-import { BATCH, EngineHarness, cpuSeconds } from './support/rules-engine-driver.js';
-import type { Timing } from './support/rules-engine-driver.js';
+import { EngineHarness, cpuSeconds } from './support/rules-engine-driver.js';
 import { JreBaseline } from './support/rules-engine-jre.js';
 import { BACKFILL_SEGMENT, RULES, SEGMENTS } from './support/rules-engine-rules.js';
 
@@ -48,42 +46,11 @@ function checkRules(): void {
     throw new Error(`bench rules rejected: ${JSON.stringify(checked.rejected[0])}`);
 }
 
-async function load(
-  engine: EngineHarness,
-): Promise<{ events: number; timing: Timing; endTs: number }> {
-  let batch: RawRecord[] = [];
-  let events = 0;
-  const timing: Timing = { seconds: 0, cpu: 0 };
-  let endTs = T0;
-  const add = (more: Timing) => {
-    timing.seconds += more.seconds;
-    timing.cpu += more.cpu;
-  };
-  for (const event of loadEvents(CUSTOMERS)) {
-    batch.push(toRecord(event));
-    endTs = event.ts;
-    if (batch.length === BATCH) {
-      add(await engine.pipe(batch));
-      events += batch.length;
-      batch = [];
-      if (events % 500_000 === 0) log(`loaded ${events} events`);
-    }
-  }
-  add(await engine.pipe(batch));
-  events += batch.length;
-  return { events, timing, endTs };
-}
-
 async function timeBackfill(engine: EngineHarness): Promise<Record<string, number>> {
   const transitionsBefore = engine.count(engine.topics.transitions);
   const started = performance.now();
   const cpu = cpuSeconds();
-  await engine.driver.pipeRaw(
-    engine.topics.rules,
-    Buffer.from(BACKFILL_SEGMENT.id),
-    Buffer.from(JSON.stringify(BACKFILL_SEGMENT)),
-    engine.driver.currentStreamTime(),
-  );
+  await engine.publishRule(BACKFILL_SEGMENT);
   const seconds = (performance.now() - started) / 1000;
   const cpuUsed = cpuSeconds() - cpu;
   engine.trim();
@@ -122,12 +89,7 @@ async function alertOnce(
     cpuToLast = cpuSeconds() - cpu;
     return append(partition, record);
   };
-  await engine.driver.pipeRaw(
-    engine.topics.broadcasts,
-    null,
-    Buffer.from(JSON.stringify(alert)),
-    ts,
-  );
+  await engine.pipeBroadcast(alert);
   const withCommit = (performance.now() - started) / 1000;
   touches.append = append;
   engine.trim();
@@ -193,7 +155,9 @@ export async function run(): Promise<Record<string, number>> {
   const suffix = BACKEND === 'leveldb' ? '' : `_${BACKEND}`;
   const engine = await EngineHarness.open(RULES, BACKEND);
   log(`engine open (${BACKEND}); loading ${CUSTOMERS} customers`);
-  const loaded = await load(engine);
+  const loaded = await engine.load(loadEvents(CUSTOMERS), (events) => {
+    if (events % 500_000 === 0) log(`loaded ${events} events`);
+  });
   log(`loaded ${loaded.events} events in ${loaded.timing.seconds.toFixed(1)} s`);
 
   const stream: RawRecord[] = [];

@@ -11,13 +11,12 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import {
   ALERT_CITY,
-  T0,
   loadEvents,
   streamEvents,
   toRecord,
 } from '../bench/support/rules-engine-data.js';
 import type { RawRecord } from '../bench/support/rules-engine-data.js';
-import { BATCH, EngineHarness } from '../bench/support/rules-engine-driver.js';
+import { EngineHarness } from '../bench/support/rules-engine-driver.js';
 import { BACKFILL_SEGMENT, RULES } from '../bench/support/rules-engine-rules.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 300_000);
@@ -46,17 +45,7 @@ async function profiled(phase: string, work: () => Promise<unknown>): Promise<vo
 }
 
 const engine = await EngineHarness.open(RULES, 'leveldb');
-let batch: RawRecord[] = [];
-let endTs = T0;
-for (const event of loadEvents(CUSTOMERS)) {
-  batch.push(toRecord(event));
-  endTs = event.ts;
-  if (batch.length === BATCH) {
-    await engine.pipe(batch);
-    batch = [];
-  }
-}
-await engine.pipe(batch);
+const { endTs } = await engine.load(loadEvents(CUSTOMERS));
 console.log(`loaded ${CUSTOMERS} customers`);
 
 const stream: RawRecord[] = [];
@@ -65,12 +54,7 @@ for (const event of streamEvents(shape)) stream.push(toRecord(event));
 await profiled('stream', () => engine.pipe(stream));
 
 await profiled('backfill', async () => {
-  await engine.driver.pipeRaw(
-    engine.topics.rules,
-    Buffer.from(BACKFILL_SEGMENT.id),
-    Buffer.from(JSON.stringify(BACKFILL_SEGMENT)),
-    engine.driver.currentStreamTime(),
-  );
+  await engine.publishRule(BACKFILL_SEGMENT);
   engine.trim();
 });
 
@@ -83,12 +67,7 @@ await profiled('alert', async () => {
     topic: 'weather_alert',
     props: { city: ALERT_CITY, level: 'orange' },
   };
-  await engine.driver.pipeRaw(
-    engine.topics.broadcasts,
-    null,
-    Buffer.from(JSON.stringify(alert)),
-    ts,
-  );
+  await engine.pipeBroadcast(alert);
   engine.trim();
 });
 await engine.close();

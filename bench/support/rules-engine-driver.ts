@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rule } from '../../src/rules/index.js';
+import type { CustomerEvent, Rule } from '../../src/rules/index.js';
 import {
   InMemoryCluster,
   TopologyTestDriver,
@@ -15,6 +15,7 @@ import {
 } from '../../src/runtime/index.js';
 import type { TouchstreamTopics } from '../../src/runtime/index.js';
 import type { StoreBackend } from '../../src/state/index.js';
+import { T0, toRecord } from './rules-engine-data.js';
 import type { RawRecord } from './rules-engine-data.js';
 
 export const BATCH = 20_000;
@@ -83,6 +84,57 @@ export class EngineHarness {
       this.trim();
     }
     return timing;
+  }
+
+  /**
+   * Pipes the customer-loading events in batches; `onBatch` hears the running count. Returns the
+   * events piped, the time inside the driver and the last event's time.
+   */
+  async load(
+    events: Iterable<CustomerEvent>,
+    onBatch?: (piped: number) => void,
+  ): Promise<{ events: number; timing: Timing; endTs: number }> {
+    const timing: Timing = { seconds: 0, cpu: 0 };
+    let batch: RawRecord[] = [];
+    let piped = 0;
+    let endTs = T0;
+    const pipeBatch = async () => {
+      const spent = await this.pipe(batch);
+      timing.seconds += spent.seconds;
+      timing.cpu += spent.cpu;
+      piped += batch.length;
+      batch = [];
+    };
+    for (const event of events) {
+      batch.push(toRecord(event));
+      endTs = event.ts;
+      if (batch.length === BATCH) {
+        await pipeBatch();
+        onBatch?.(piped);
+      }
+    }
+    await pipeBatch();
+    return { events: piped, timing, endTs };
+  }
+
+  /** Publishes a rule on the rules topic at the current stream time (a backfill if it is a segment). */
+  async publishRule(rule: Rule): Promise<void> {
+    await this.driver.pipeRaw(
+      this.topics.rules,
+      Buffer.from(rule.id),
+      Buffer.from(JSON.stringify(rule)),
+      this.driver.currentStreamTime(),
+    );
+  }
+
+  /** Pipes a broadcast event (it carries its own `ts`) to the broadcasts topic. */
+  async pipeBroadcast(broadcast: { ts: number }): Promise<void> {
+    await this.driver.pipeRaw(
+      this.topics.broadcasts,
+      null,
+      Buffer.from(JSON.stringify(broadcast)),
+      broadcast.ts,
+    );
   }
 
   count(topic: string): number {
