@@ -12,6 +12,8 @@
  *   with remembered misses, so a hot key is deserialized once.
  * - `prefetch()` reads keys the cache does not hold on the backend's threads and keeps their bytes
  *   (read-ahead.ts) for the `get` that follows; any write of a key makes what was read for it void.
+ *   What a `get` takes from there does not enter the clean cache: sweeps visit each key once.
+ *   `prefetchRange()` does the same for the next keys of a range, which it answers.
  * - When more than `maxEntries` keys are dirty the store starts a flush by itself. A flush is
  *   asynchronous, so it starts when the caller next yields to the event loop; a task that writes
  *   many keys in one synchronous stretch should check `needsFlush` and await `flush()`.
@@ -40,12 +42,13 @@ import {
 } from './key-order.js';
 import { LruCache } from './lru-cache.js';
 import { ReadAhead } from './read-ahead.js';
-import { SnapshotCursor, TOMBSTONE, mergedScan } from './merged-scan.js';
+import { SnapshotCursor, TOMBSTONE, mergedKeys, mergedScan } from './merged-scan.js';
 import type { DirtyEntry, PendingCursor } from './merged-scan.js';
 import { TreeCursor } from './tree-cursor.js';
 import type {
   Bytes,
   Entry,
+  KeyChunk,
   KeyRange,
   KeyValueStore,
   Serde,
@@ -181,7 +184,12 @@ export class CachingStore<V> implements KeyValueStore<V> {
       return cached === ABSENT ? undefined : cached;
     }
     const early = this.readAhead.take(key);
-    const bytes = early === undefined ? this.inner.getUnchecked(key) : (early ?? undefined);
+    if (early !== undefined) {
+      // Read ahead for a sweep, which visits each key once: kept out of the clean cache, so a
+      // sweep over the whole store does not push out what the records keep reading.
+      return early === null ? undefined : this.deserialize(key, early);
+    }
+    const bytes = this.inner.getUnchecked(key);
     const value = bytes === undefined ? undefined : this.deserialize(key, bytes);
     this.remember(key, value === undefined ? ABSENT : value);
     return value;
@@ -203,6 +211,33 @@ export class CachingStore<V> implements KeyValueStore<V> {
       wanted.push(key);
     }
     if (wanted.length > 0) await this.readAhead.read(wanted, (some) => this.inner.readAhead(some));
+  }
+
+  /**
+   * Reads the next keys of a forward range ahead, as `prefetch` reads known keys: the keys come
+   * back (merged with the unflushed writes), their bytes wait for the `get`s that follow.
+   */
+  async prefetchRange(range: KeyRange): Promise<KeyChunk> {
+    this.checkOpen('prefetchRange');
+    const where = `store ${this.name} prefetchRange`;
+    assertRange(where, range);
+    const limit = range.limit;
+    if (limit === undefined || limit < 1 || range.reverse === true)
+      throw new InvalidStateArgumentError(where, 'needs a forward range with a positive limit');
+    await this.settle();
+    const bounds: KeyRange = {};
+    if (range.gt !== undefined) bounds.gt = range.gt;
+    if (range.gte !== undefined) bounds.gte = range.gte;
+    if (range.lt !== undefined) bounds.lt = range.lt;
+    if (range.lte !== undefined) bounds.lte = range.lte;
+    const pending = this.pendingCursor(bounds);
+    // Keys dirty now read stale bytes from the backend; later writes void theirs as they happen.
+    const dirtyNow = this.dirty;
+    const entries = await this.readAhead.readEntries(
+      () => this.readBackend({ ...bounds, limit }),
+      (key) => dirtyNow.has(key),
+    );
+    return mergedKeys(pending, entries, limit);
   }
 
   put(key: string, value: V): void {
@@ -333,6 +368,21 @@ export class CachingStore<V> implements KeyValueStore<V> {
       const entry = entries[i];
       if (dirty.has(entry.key)) continue;
       this.remember(entry.key, entry.value === TOMBSTONE ? ABSENT : entry.value);
+    }
+  }
+
+  private async readBackend(range: KeyRange & { limit: number }): Promise<Entry<Bytes>[]> {
+    const cursor = this.inner.cursor(range);
+    try {
+      const entries: Entry<Bytes>[] = [];
+      while (entries.length < range.limit) {
+        const chunk = await cursor.next(range.limit - entries.length);
+        if (chunk.length === 0) break;
+        for (let i = 0; i < chunk.length; i++) entries.push(chunk[i]);
+      }
+      return entries;
+    } finally {
+      await cursor.close();
     }
   }
 

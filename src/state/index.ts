@@ -3,6 +3,7 @@ export type {
   ChangelogRecord,
   ChangelogSink,
   Entry,
+  KeyChunk,
   KeyRange,
   KeyValueStore,
   RestoreRecord,
@@ -52,4 +53,5 @@ export type { PhysicalStore, StoreStack } from './store-builder.js';
 export { CHECKPOINT_FILE, readCheckpoint } from './checkpoint-file.js';
 export { TaskState } from './task-state.js';
 export { readOnlyView } from './read-only-store.js';
+export { keysOfRange } from './range-keys.js';
 export type { TaskStateOptions } from './task-state.js';

@@ -5,7 +5,7 @@
  * be pushed down to the backend.
  */
 import { compareKeys } from './key-order.js';
-import type { Bytes, Entry, KeyRange, StoreCursor } from './types.js';
+import type { Bytes, Entry, KeyChunk, KeyRange, StoreCursor } from './types.js';
 
 /** Marks a pending delete in the write cache. */
 export const TOMBSTONE: unique symbol = Symbol('tombstone');
@@ -121,5 +121,49 @@ export async function* mergedScan<V>(
     }
   } finally {
     await backend.close();
+  }
+}
+
+/**
+ * The first `limit` live keys of the cache's pending entries merged with a forward backend chunk
+ * of at most `limit` entries. A full backend chunk may stop short of the range's end, so pending
+ * keys past its last key are left for the next chunk, which starts after that key.
+ */
+export function mergedKeys<V>(
+  cache: PendingCursor<V>,
+  backend: readonly Entry<Bytes>[],
+  limit: number,
+): KeyChunk {
+  const keys: string[] = [];
+  const horizon = backend.length >= limit ? backend[backend.length - 1].key : undefined;
+  const cacheKeys: string[] = [];
+  const cacheEntries: DirtyEntry<V>[] = [];
+  let ci = 0;
+  let bi = 0;
+  let cacheDone = false;
+  for (;;) {
+    if (ci >= cacheKeys.length && !cacheDone) {
+      ci = 0;
+      cacheDone = cache.nextChunk(CACHE_CHUNK, cacheKeys, cacheEntries) === 0;
+    }
+    let cacheHas = ci < cacheKeys.length;
+    if (cacheHas && horizon !== undefined && compareKeys(cacheKeys[ci], horizon) > 0) {
+      cacheHas = false;
+      cacheDone = true;
+    }
+    const backendHas = bi < backend.length;
+    if (!cacheHas && !backendHas) return { keys, after: horizon };
+    const order = !cacheHas ? 1 : !backendHas ? -1 : compareKeys(cacheKeys[ci], backend[bi].key);
+    let key: string;
+    if (order <= 0) {
+      if (order === 0) bi++;
+      key = cacheKeys[ci];
+      const value = cacheEntries[ci++].value;
+      if (value === TOMBSTONE) continue;
+    } else {
+      key = backend[bi++].key;
+    }
+    keys.push(key);
+    if (keys.length >= limit) return { keys, after: key };
   }
 }

@@ -3,7 +3,15 @@
  * exports them; this layer knows nothing of prom-client). The caching and TTL layers below count
  * cache hits, flushes and expiries into the same object.
  */
-import type { Entry, KeyRange, KeyValueStore, StoreMetrics, StoreStatus } from './types.js';
+import { keysOfRange } from './range-keys.js';
+import type {
+  Entry,
+  KeyChunk,
+  KeyRange,
+  KeyValueStore,
+  StoreMetrics,
+  StoreStatus,
+} from './types.js';
 
 export function createStoreMetrics(): StoreMetrics {
   return { gets: 0, cacheHits: 0, puts: 0, deletes: 0, flushes: 0, flushedEntries: 0, expired: 0 };
@@ -35,6 +43,10 @@ export class MeteredStore<V> implements KeyValueStore<V> {
 
   prefetch(keys: readonly string[]): Promise<void> {
     return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
+  prefetchRange(range: KeyRange): Promise<KeyChunk> {
+    return this.inner.prefetchRange?.(range) ?? keysOfRange(this.inner, range);
   }
 
   put(key: string, value: V): void {

@@ -3,7 +3,7 @@
  * customers while it visits these), held until taken. A key written while its read was in flight,
  * or since, is never answered from here: the write is newer than anything read.
  */
-import type { Bytes } from './types.js';
+import type { Bytes, Entry } from './types.js';
 
 /** What the backend said of a key read ahead: its bytes, or null for absent. */
 export type ReadAheadValue = Bytes | null;
@@ -50,8 +50,7 @@ export class ReadAhead {
     keys: readonly string[],
     read: (keys: readonly string[]) => Promise<(Bytes | undefined)[]>,
   ): Promise<void> {
-    const epoch = this.epoch;
-    this.inFlight += 1;
+    const epoch = this.begin();
     let found: (Bytes | undefined)[] | undefined;
     try {
       found = await read(keys);
@@ -61,11 +60,53 @@ export class ReadAhead {
       this.inFlight -= 1;
     }
     if (found !== undefined && epoch === this.epoch) {
-      if (this.held.size + keys.length > this.limit) this.held.clear();
-      for (let i = 0; i < keys.length; i++) {
-        if (!this.writtenMeanwhile.has(keys[i])) this.held.set(keys[i], found[i] ?? null);
-      }
+      this.makeRoom(keys.length);
+      for (let i = 0; i < keys.length; i++) this.hold(keys[i], found[i] ?? null);
     }
+    this.end();
+  }
+
+  /**
+   * Reads entries with `read` (a range, whose keys are not known before) and holds those not
+   * `stale` (known when the read began to be older than a write). Unlike `read`, a failure is the
+   * caller's: it needs the keys, not only the values.
+   */
+  async readEntries(
+    read: () => Promise<Entry<Bytes>[]>,
+    stale: (key: string) => boolean,
+  ): Promise<Entry<Bytes>[]> {
+    const epoch = this.begin();
+    let entries: Entry<Bytes>[];
+    try {
+      entries = await read();
+    } catch (error) {
+      this.inFlight -= 1;
+      this.end();
+      throw error;
+    }
+    this.inFlight -= 1;
+    if (epoch === this.epoch) {
+      this.makeRoom(entries.length);
+      for (const entry of entries) if (!stale(entry.key)) this.hold(entry.key, entry.value);
+    }
+    this.end();
+    return entries;
+  }
+
+  private begin(): number {
+    this.inFlight += 1;
+    return this.epoch;
+  }
+
+  private makeRoom(more: number): void {
+    if (this.held.size + more > this.limit) this.held.clear();
+  }
+
+  private hold(key: string, value: ReadAheadValue): void {
+    if (!this.writtenMeanwhile.has(key)) this.held.set(key, value);
+  }
+
+  private end(): void {
     if (this.inFlight === 0) this.writtenMeanwhile.clear();
   }
 }

@@ -3,7 +3,8 @@
  * whose only writer is the runtime reading their topic.
  */
 import { StoreReadOnlyError } from './errors.js';
-import type { Entry, KeyRange, KeyValueStore, StoreStatus } from './types.js';
+import { keysOfRange } from './range-keys.js';
+import type { Entry, KeyChunk, KeyRange, KeyValueStore, StoreStatus } from './types.js';
 
 export function readOnlyView<V>(store: KeyValueStore<V>): KeyValueStore<V> {
   return new ReadOnlyStore(store);
@@ -30,6 +31,10 @@ class ReadOnlyStore<V> implements KeyValueStore<V> {
 
   prefetch(keys: readonly string[]): Promise<void> {
     return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
+  prefetchRange(range: KeyRange): Promise<KeyChunk> {
+    return this.inner.prefetchRange?.(range) ?? keysOfRange(this.inner, range);
   }
 
   put(key: string): void {

@@ -8,7 +8,15 @@
  */
 import { assertRange } from './key-order.js';
 import type { TimeQueue } from './time-queue.js';
-import type { Entry, KeyRange, KeyValueStore, StoreMetrics, StoreStatus } from './types.js';
+import { keysOfRange } from './range-keys.js';
+import type {
+  Entry,
+  KeyChunk,
+  KeyRange,
+  KeyValueStore,
+  StoreMetrics,
+  StoreStatus,
+} from './types.js';
 
 const NO_PAYLOAD = new Uint8Array(0);
 
@@ -34,6 +42,10 @@ export class TtlStore<V> implements KeyValueStore<V> {
 
   prefetch(keys: readonly string[]): Promise<void> {
     return this.inner.prefetch?.(keys) ?? Promise.resolve();
+  }
+
+  prefetchRange(range: KeyRange): Promise<KeyChunk> {
+    return this.inner.prefetchRange?.(range) ?? keysOfRange(this.inner, range);
   }
 
   get(key: string): V | undefined {

@@ -34,6 +34,13 @@ export interface Entry<V> {
   value: V;
 }
 
+/** The next live keys of a forward range read ahead, and the bound the chunk after starts from. */
+export interface KeyChunk {
+  keys: string[];
+  /** Use as `gt` for the next chunk; undefined when the range has nothing more. */
+  after: string | undefined;
+}
+
 export type StoreStatus = 'opening' | 'open' | 'closing' | 'closed';
 
 /** A key-value store as processors see it. */
@@ -52,6 +59,12 @@ export interface KeyValueStore<V> {
    * memory. A hint: `get` is right with or without it, and a write since wins over what was read.
    */
   prefetch?(keys: readonly string[]): Promise<void>;
+  /**
+   * The next keys of a forward range (`limit` of them at most), read off the processing thread
+   * with their values kept for the `get`s that follow, as `prefetch` keeps them. A sweep over a
+   * store reads its next chunk this way while it visits the current one.
+   */
+  prefetchRange?(range: KeyRange): Promise<KeyChunk>;
   put(key: string, value: V): void;
   delete(key: string): void;
   /** Entries in key order within the range. Sees every write made so far, flushed or not. */

@@ -242,17 +242,17 @@ describe('the caching layer', () => {
   });
 });
 
-describe('reading ahead', () => {
-  async function stored(keys: readonly string[], maxEntries = 100): Promise<Fixture> {
-    const fx = await fixture(maxEntries);
-    for (const key of keys) fx.cache.put(key, profile(key.toUpperCase()));
-    await fx.cache.flush();
-    // As if the task had just started: nothing held in memory.
-    fx.cache.evictClean();
-    fx.backend.directGets.length = 0;
-    return fx;
-  }
+/** A cache over `keys`, flushed, holding nothing in memory (as if the task had just started). */
+async function stored(keys: readonly string[], maxEntries = 100): Promise<Fixture> {
+  const fx = await fixture(maxEntries);
+  for (const key of keys) fx.cache.put(key, profile(key.toUpperCase()));
+  await fx.cache.flush();
+  fx.cache.evictClean();
+  fx.backend.directGets.length = 0;
+  return fx;
+}
 
+describe('reading ahead', () => {
   test('reads only what the cache does not hold, and the gets after it read nothing more', async () => {
     const { backend, cache } = await stored(['a', 'b', 'c', 'd']);
     assert.equal(cache.get('d')?.name, 'D');
@@ -300,11 +300,97 @@ describe('reading ahead', () => {
     assert.equal(cache.get('a')?.name, 'restored');
   });
 
+  test('what the gets take from a read ahead does not push hot keys out of the clean cache', async () => {
+    const { backend, cache } = await stored(['a', 'b', 'c', 'd'], 2);
+    cache.get('a');
+    await cache.prefetch(['b', 'c', 'd']);
+    assert.deepEqual(
+      ['b', 'c', 'd'].map((key) => cache.get(key)?.name),
+      ['B', 'C', 'D'],
+    );
+    backend.directGets.length = 0;
+    assert.equal(cache.get('a')?.name, 'A');
+    assert.deepEqual(backend.directGets, []);
+  });
+
   test('a failed read holds nothing and the get meets the store as it is', async () => {
     const { backend, cache } = await stored(['a']);
     backend.readAheadFails = new Error('disk gone');
     await cache.prefetch(['a']);
     assert.equal(cache.get('a')?.name, 'A');
     assert.deepEqual(backend.directGets, ['a']);
+  });
+});
+
+describe('reading a range ahead', () => {
+  async function allChunks(cache: CachingStore<Profile>, limit: number): Promise<string[][]> {
+    const chunks: string[][] = [];
+    let after: string | undefined;
+    do {
+      const chunk = await cache.prefetchRange(
+        after === undefined ? { limit } : { gt: after, limit },
+      );
+      chunks.push(chunk.keys);
+      after = chunk.after;
+    } while (after !== undefined);
+    return chunks;
+  }
+
+  test('answers the next keys merged with unflushed writes, and the gets after read nothing more', async () => {
+    const { backend, cache } = await stored(['a', 'c', 'e', 'g']);
+    cache.put('b', profile('B'));
+    cache.delete('c');
+    cache.put('e', profile('E2'));
+    const chunk = await cache.prefetchRange({ gte: 'a', lt: 'g', limit: 10 });
+    assert.deepEqual(chunk, { keys: ['a', 'b', 'e'], after: undefined });
+    assert.deepEqual(
+      chunk.keys.map((key) => cache.get(key)?.name),
+      ['A', 'B', 'E2'],
+    );
+    assert.deepEqual(backend.directGets, []);
+  });
+
+  test('chunks cover every live key once, whatever mix of flushed and unflushed keys', async () => {
+    const flushed = Array.from({ length: 40 }, (_, i) => `k${String(i * 3).padStart(3, '0')}`);
+    const { cache } = await stored(flushed);
+    for (let i = 0; i < 40; i += 4) cache.delete(flushed[i]);
+    for (let i = 0; i < 30; i++)
+      cache.put(`k${String(i * 4 + 1).padStart(3, '0')}`, profile('new'));
+    const live = await keysOf(cache.range());
+    for (const limit of [1, 3, 7, 64]) {
+      const chunks = await allChunks(cache, limit);
+      assert.ok(chunks.every((keys) => keys.length <= limit));
+      assert.deepEqual(chunks.flat(), live, `limit ${limit}`);
+    }
+  });
+
+  test('a key unflushed when the read began is never answered with the bytes that read found', async () => {
+    // One clean entry at most: after the flush, the written key is soon gone from the clean cache.
+    const { cache } = await stored(['a', 'b'], 1);
+    cache.put('a', profile('A2'));
+    const chunk = await cache.prefetchRange({ limit: 10 });
+    assert.deepEqual(chunk.keys, ['a', 'b']);
+    await cache.flush();
+    assert.equal(cache.get('b')?.name, 'B');
+    assert.equal(cache.get('a')?.name, 'A2');
+  });
+
+  test('a write made while the read is in flight wins over what the read found', async () => {
+    const { backend, cache } = await stored(['a', 'b'], 1);
+    const scan = backend.holdScan();
+    const reading = cache.prefetchRange({ limit: 10 });
+    await new Promise((resolve) => setImmediate(resolve));
+    cache.put('a', profile('A2'));
+    await cache.flush();
+    assert.equal(cache.get('b')?.name, 'B');
+    scan.release();
+    assert.deepEqual((await reading).keys, ['a', 'b']);
+    assert.equal(cache.get('a')?.name, 'A2');
+  });
+
+  test('asks for a forward range with a positive limit', async () => {
+    const { cache } = await stored(['a']);
+    await assert.rejects(cache.prefetchRange({}), assertCode('TS_STATE_INVALID_ARGUMENT'));
+    await assert.rejects(cache.prefetchRange({ limit: 5, reverse: true }), /forward range/);
   });
 });

@@ -11,6 +11,7 @@ export class CountingMemoryStore extends MemoryStore {
   /** Keys read ahead, one array per read. */
   readonly readsAhead: string[][] = [];
   private readGate: Promise<void> | null = null;
+  private scanGate: Promise<void> | null = null;
   /** Makes every read ahead fail with this. */
   readAheadFails: Error | null = null;
 
@@ -52,13 +53,25 @@ export class CountingMemoryStore extends MemoryStore {
     return { started, release };
   }
 
+  /** Makes the next scan's first chunk take its entries now but answer only at `release()`. */
+  holdScan(): { release: () => void } {
+    let release = (): void => undefined;
+    this.scanGate = new Promise<void>((resolve) => (release = resolve));
+    return { release };
+  }
+
   protected override _cursor(range: KeyRange): StoreCursor {
     const cursor = super._cursor(range);
     const chunks = this.scanChunks;
+    let gate = this.scanGate;
+    this.scanGate = null;
     return {
-      next(max: number) {
+      async next(max: number) {
         chunks.push(max);
-        return cursor.next(max);
+        const entries = await cursor.next(max);
+        if (gate !== null) await gate;
+        gate = null;
+        return entries;
       },
       close: () => cursor.close(),
     };
