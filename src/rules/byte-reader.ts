@@ -11,21 +11,30 @@ export class ByteLayoutError extends Error {}
 
 /** Reads what ByteWriter wrote, checking every bound. */
 export class ByteReader {
-  private readonly buffer: Buffer;
-  private position = 0;
+  readonly buffer: Buffer;
+  private position: number;
+  private readonly end: number;
 
-  constructor(bytes: Uint8Array) {
+  /** Reads `bytes` from `start` up to `end` (the whole of it by default). */
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.buffer = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.position = start;
+    this.end = end;
   }
 
   get done(): boolean {
-    return this.position === this.buffer.length;
+    return this.position === this.end;
+  }
+
+  /** Where the next read starts, as an index into `buffer`. */
+  get offset(): number {
+    return this.position;
   }
 
   byte(): number {
-    if (this.position >= this.buffer.length) throw new ByteLayoutError('unexpected end of bytes');
+    if (this.position >= this.end) throw new ByteLayoutError('unexpected end of bytes');
     return this.buffer[this.position++];
   }
 
@@ -33,7 +42,7 @@ export class ByteReader {
     const buffer = this.buffer;
     const start = this.position;
     // One- and two-byte varints (small deltas, counts, lengths) are the common case.
-    if (start + 1 < buffer.length) {
+    if (start + 1 < this.end) {
       const first = buffer[start];
       if (first < 0x80) {
         this.position = start + 1;
@@ -77,11 +86,21 @@ export class ByteReader {
   string(): string {
     const length = this.varint();
     const end = this.position + length;
-    if (end > this.buffer.length) throw new ByteLayoutError('string runs past the end');
+    if (end > this.end) throw new ByteLayoutError('string runs past the end');
     const text =
       length <= 16
         ? this.shortString(this.position, end)
         : this.buffer.toString('utf8', this.position, end);
+    this.position = end;
+    return text;
+  }
+
+  /** A string unlikely to repeat (a customer id): not put in the intern table, where it would only evict. */
+  uniqueString(): string {
+    const length = this.varint();
+    const end = this.position + length;
+    if (end > this.end) throw new ByteLayoutError('string runs past the end');
+    const text = this.buffer.toString('utf8', this.position, end);
     this.position = end;
     return text;
   }
@@ -136,7 +155,7 @@ export class ByteReader {
   /** A length that must fit in what is left (each element takes at least one byte). */
   count(): number {
     const length = this.varint();
-    if (length > this.buffer.length - this.position)
+    if (length > this.end - this.position)
       throw new ByteLayoutError(`count ${length} exceeds the bytes left`);
     return length;
   }
@@ -172,8 +191,7 @@ export class ByteReader {
   }
 
   private float(): number {
-    if (this.position + 8 > this.buffer.length)
-      throw new ByteLayoutError('float runs past the end');
+    if (this.position + 8 > this.end) throw new ByteLayoutError('float runs past the end');
     const value = this.buffer.readDoubleLE(this.position);
     this.position += 8;
     return value;

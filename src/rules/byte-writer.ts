@@ -19,23 +19,64 @@ export const ValueTag = {
 
 const TWO_POW_7 = 128;
 
+function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= TWO_POW_7; rest = Math.floor(rest / TWO_POW_7)) size++;
+  return size;
+}
+
 export class ByteWriter {
   private buffer: Buffer;
   private position = 0;
+  private room = 0;
 
   constructor(initialSize = 4096) {
     this.buffer = Buffer.allocUnsafe(initialSize);
   }
 
-  reset(): void {
-    this.position = 0;
+  /** Starts a value; `room` bytes are kept free before it for `finishWithPrefix`. */
+  reset(room = 0): void {
+    this.position = room;
+    this.room = room;
+  }
+
+  /** Bytes written since the last reset. */
+  get offset(): number {
+    return this.position - this.room;
   }
 
   /** A copy of what was written since the last reset (the scratch buffer is reused). */
   finish(): Uint8Array {
-    const out = Buffer.allocUnsafe(this.position);
-    this.buffer.copy(out, 0, 0, this.position);
+    const out = Buffer.allocUnsafe(this.position - this.room);
+    this.buffer.copy(out, 0, this.room, this.position);
     return out;
+  }
+
+  /**
+   * A copy of `first` and the varints `lengths`, then what was written since the last reset: the
+   * prefix goes into the room reset() kept, so a header that depends on the body costs no move.
+   */
+  finishWithPrefix(first: number, lengths: ArrayLike<number>): Uint8Array {
+    let size = 1;
+    for (let i = 0; i < lengths.length; i++) size += varintSize(lengths[i]);
+    if (size > this.room) throw new RangeError(`a ${size}-byte prefix exceeds the room kept`);
+    const end = this.position;
+    const start = this.room - size;
+    this.position = start;
+    this.buffer[this.position++] = first;
+    for (let i = 0; i < lengths.length; i++) this.varint(lengths[i]);
+    const out = Buffer.allocUnsafe(end - start);
+    this.buffer.copy(out, 0, start, end);
+    this.position = end;
+    return out;
+  }
+
+  /** Appends bytes as they are (a part of an earlier encode that did not change). */
+  raw(bytes: Buffer, start: number, end: number): void {
+    const length = end - start;
+    this.ensure(length);
+    bytes.copy(this.buffer, this.position, start, end);
+    this.position += length;
   }
 
   byte(value: number): void {

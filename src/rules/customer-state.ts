@@ -30,47 +30,163 @@ export interface PendingFiring {
   event: object;
 }
 
+/** The parts of a state that a state read from bytes decodes only when first used. */
+export const StateSection = {
+  Attrs: 0,
+  Tags: 1,
+  Policies: 2,
+  Claims: 3,
+  Behaviour: 4,
+  Segments: 5,
+  Pending: 6,
+  Firings: 7,
+} as const;
+export type StateSection = (typeof StateSection)[keyof typeof StateSection];
+export const STATE_SECTIONS = 8;
+
+/** The encoded sections of a state read from bytes (state-serde.ts). */
+export interface SectionSource {
+  /** Decodes one section; throws CustomerStateDecodeError on bytes it cannot read. */
+  decode(section: StateSection): unknown;
+}
+
 /**
  * Everything the engine knows about one customer. Maps and sets rather than plain objects because
  * names come from the outside (`__proto__` is a legal attribute name).
+ *
+ * A state read from bytes decodes a section on its first use, and an encode copies the bytes of
+ * every section never used: a backfill or a broadcast that reads a customer's attributes and
+ * segments never pays for the behaviour history, and most events touch two or three sections.
+ * Because every section is reached through its accessor, a section not decoded is one nothing
+ * can have changed.
  */
-export interface CustomerState {
-  customerId: string;
+export class CustomerState {
   /** The last instant a phase ran for this customer; -Infinity before the first one. */
-  evaluatedAt: number;
-  attrs: Map<string, AttrValue>;
-  tags: Set<string>;
-  policies: Map<string, PolicyState>;
-  claims: Map<string, ClaimState>;
-  /** Per action, event times in ascending order, trimmed to the retention. */
-  behaviour: Map<string, number[]>;
-  segments: Set<string>;
-  /** Ordered by `due`, then by when they were recorded. */
-  pending: PendingFiring[];
-  /** Per trigger, the `at` of every firing written, ascending, kept until the trigger is deleted. */
-  firings: Map<string, number[]>;
+  evaluatedAt = -Infinity;
   /**
    * Where the engine's wake timer for this customer is set (Infinity: none; NaN: not known, as
    * for a state read from the earlier JSON layout). Kept with the state, it spares the timer store
    * a read whenever the wake moves.
    */
-  wake: number;
+  wake = Infinity;
+  private attrsSection: Map<string, AttrValue> | undefined;
+  private tagsSection: Set<string> | undefined;
+  private policiesSection: Map<string, PolicyState> | undefined;
+  private claimsSection: Map<string, ClaimState> | undefined;
+  private behaviourSection: Map<string, number[]> | undefined;
+  private segmentsSection: Set<string> | undefined;
+  private pendingSection: PendingFiring[] | undefined;
+  private firingsSection: Map<string, number[]> | undefined;
+
+  /** A state with every section empty, or, given a source, one that decodes them from it. */
+  constructor(
+    public customerId: string,
+    private readonly source: SectionSource | null = null,
+  ) {
+    if (source !== null) return;
+    this.attrsSection = new Map();
+    this.tagsSection = new Set();
+    this.policiesSection = new Map();
+    this.claimsSection = new Map();
+    this.behaviourSection = new Map();
+    this.segmentsSection = new Set();
+    this.pendingSection = [];
+    this.firingsSection = new Map();
+  }
+
+  get attrs(): Map<string, AttrValue> {
+    return (this.attrsSection ??= this.decode(StateSection.Attrs) as Map<string, AttrValue>);
+  }
+  set attrs(value: Map<string, AttrValue>) {
+    this.attrsSection = value;
+  }
+
+  get tags(): Set<string> {
+    return (this.tagsSection ??= this.decode(StateSection.Tags) as Set<string>);
+  }
+  set tags(value: Set<string>) {
+    this.tagsSection = value;
+  }
+
+  get policies(): Map<string, PolicyState> {
+    return (this.policiesSection ??= this.decode(StateSection.Policies) as Map<
+      string,
+      PolicyState
+    >);
+  }
+  set policies(value: Map<string, PolicyState>) {
+    this.policiesSection = value;
+  }
+
+  get claims(): Map<string, ClaimState> {
+    return (this.claimsSection ??= this.decode(StateSection.Claims) as Map<string, ClaimState>);
+  }
+  set claims(value: Map<string, ClaimState>) {
+    this.claimsSection = value;
+  }
+
+  /** Per action, event times in ascending order, trimmed to the retention. */
+  get behaviour(): Map<string, number[]> {
+    return (this.behaviourSection ??= this.decode(StateSection.Behaviour) as Map<string, number[]>);
+  }
+  set behaviour(value: Map<string, number[]>) {
+    this.behaviourSection = value;
+  }
+
+  get segments(): Set<string> {
+    return (this.segmentsSection ??= this.decode(StateSection.Segments) as Set<string>);
+  }
+  set segments(value: Set<string>) {
+    this.segmentsSection = value;
+  }
+
+  /** Ordered by `due`, then by when they were recorded. */
+  get pending(): PendingFiring[] {
+    return (this.pendingSection ??= this.decode(StateSection.Pending) as PendingFiring[]);
+  }
+  set pending(value: PendingFiring[]) {
+    this.pendingSection = value;
+  }
+
+  /** Per trigger, the `at` of every firing written, ascending, kept until the trigger is deleted. */
+  get firings(): Map<string, number[]> {
+    return (this.firingsSection ??= this.decode(StateSection.Firings) as Map<string, number[]>);
+  }
+  set firings(value: Map<string, number[]>) {
+    this.firingsSection = value;
+  }
+
+  /** @internal The source a section not decoded yet is still in, for an encode to copy; else null. */
+  undecoded(section: StateSection): SectionSource | null {
+    if (this.source === null) return null;
+    switch (section) {
+      case StateSection.Attrs:
+        return this.attrsSection === undefined ? this.source : null;
+      case StateSection.Tags:
+        return this.tagsSection === undefined ? this.source : null;
+      case StateSection.Policies:
+        return this.policiesSection === undefined ? this.source : null;
+      case StateSection.Claims:
+        return this.claimsSection === undefined ? this.source : null;
+      case StateSection.Behaviour:
+        return this.behaviourSection === undefined ? this.source : null;
+      case StateSection.Segments:
+        return this.segmentsSection === undefined ? this.source : null;
+      case StateSection.Pending:
+        return this.pendingSection === undefined ? this.source : null;
+      default:
+        return this.firingsSection === undefined ? this.source : null;
+    }
+  }
+
+  private decode(section: StateSection): unknown {
+    // Only a state made from a source has sections left undefined.
+    return (this.source as SectionSource).decode(section);
+  }
 }
 
 export function createCustomerState(customerId: string): CustomerState {
-  return {
-    customerId,
-    evaluatedAt: -Infinity,
-    attrs: new Map(),
-    tags: new Set(),
-    policies: new Map(),
-    claims: new Map(),
-    behaviour: new Map(),
-    segments: new Set(),
-    pending: [],
-    firings: new Map(),
-    wake: Infinity,
-  };
+  return new CustomerState(customerId);
 }
 
 /** What an event changed, so only the segments reading it are evaluated again. */

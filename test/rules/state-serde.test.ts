@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CustomerStateDecodeError, customerStateSerde } from '../../src/rules/index.js';
+import type { CustomerState } from '../../src/rules/index.js';
 import { Driver } from './support/driver.js';
 import { DAY, T0, behaviour, claim, policy, profile, tag, trigger } from './support/factories.js';
 
@@ -19,13 +20,51 @@ function sample(order: 'ab' | 'ba') {
   ]).play(events);
 }
 
+/** Every part of a state as plain data, whichever sections were decoded. */
+function plain(state: CustomerState) {
+  return {
+    customerId: state.customerId,
+    evaluatedAt: state.evaluatedAt,
+    wake: state.wake,
+    attrs: [...state.attrs],
+    tags: [...state.tags],
+    policies: [...state.policies].map(([id, policy]) => [
+      id,
+      { ...policy, attrs: [...policy.attrs] },
+    ]),
+    claims: [...state.claims],
+    behaviour: [...state.behaviour],
+    segments: [...state.segments],
+    pending: state.pending,
+    firings: [...state.firings],
+  };
+}
+
+/** Where each section of the current layout starts, for a state whose lengths take one byte each. */
+function sectionStarts(bytes: Uint8Array): number[] {
+  const lengths = [...bytes.subarray(1, 9)];
+  assert.ok(lengths.every((length) => length < 0x80));
+  let at = bytes.length - lengths.reduce((sum, length) => sum + length, 0);
+  return lengths.map((length) => {
+    const start = at;
+    at += length;
+    return start;
+  });
+}
+
+/** 0xC3 bytes (no section lengths), as written before 0xC4, of sample('ab') without tag auto, with segment vip and firings t. */
+const WITHOUT_LENGTHS =
+  'wwJjMQPo1+q2tzMKAgFhAwEBYgYBeAEEZ29sZAECcDEEYXV0bwOA0Oq2tzMDgKiv9Kw0A+gHAAIFcGxhdGUGAkExA2FnZQMDAQJj' +
+  'MQIDgNDqtrczAwoBCGFwcF9vcGVuAgADgNDqtrcz6AcBA3ZpcAEFbGF0ZXIDgIiE4LczA4DQ6ra3MwgGBHR5cGUGDWNsYWltLnNl' +
+  'dHRsZWQCaWQGAmsxAnRzA4DQ6ra3MwpjdXN0b21lcklkBgJjMQdjbGFpbUlkBgJjMQZhbW91bnQDCgEBdAIAA4DQ6ra3M4C4mSk=';
+
 describe('customer state serde', () => {
   test('round-trips every part of the state', () => {
     const state = sample('ab').state('c1');
     state.segments.add('vip');
     state.firings.set('t', [T0, T0 + DAY]);
     const copy = customerStateSerde.deserialize(customerStateSerde.serialize(state));
-    assert.deepEqual(copy, state);
+    assert.deepEqual(plain(copy), plain(state));
   });
 
   test('restores the iteration order of every map and set, so a restored state behaves as the live one', () => {
@@ -55,11 +94,58 @@ describe('customer state serde', () => {
     state.attrs.set('big', 2 ** 52 + 1);
     state.attrs.set('nested', 'x'.repeat(300));
     const copy = customerStateSerde.deserialize(customerStateSerde.serialize(state));
-    assert.deepEqual(copy, state);
-    const fresh = customerStateSerde.deserialize(
-      customerStateSerde.serialize({ ...state, evaluatedAt: -Infinity }),
-    );
+    assert.deepEqual(plain(copy), plain(state));
+    state.evaluatedAt = -Infinity;
+    const fresh = customerStateSerde.deserialize(customerStateSerde.serialize(state));
     assert.equal(fresh.evaluatedAt, -Infinity);
+  });
+
+  test('a restored state decodes only the sections it uses, and writes the others back as they were', () => {
+    const state = sample('ab').state('c1');
+    state.segments.add('vip');
+    const bytes = customerStateSerde.serialize(state);
+    const copy = customerStateSerde.deserialize(bytes);
+    copy.attrs.set('a', 2);
+    copy.segments.delete('vip');
+    const again = customerStateSerde.deserialize(customerStateSerde.serialize(copy));
+    state.attrs.set('a', 2);
+    state.segments.delete('vip');
+    assert.deepEqual(plain(again), plain(state));
+    // A section replaced whole (as a rule change replaces the pending firings) is written too.
+    const replaced = customerStateSerde.deserialize(bytes);
+    replaced.pending = [];
+    assert.deepEqual(
+      customerStateSerde.deserialize(customerStateSerde.serialize(replaced)).pending,
+      [],
+    );
+  });
+
+  test('reads the earlier binary layout without section lengths, and rewrites it in the current one', () => {
+    const state = customerStateSerde.deserialize(Buffer.from(WITHOUT_LENGTHS, 'base64'));
+    const expected = sample('ab').state('c1');
+    expected.tags.delete('auto');
+    expected.segments.add('vip');
+    expected.firings.set('t', [T0, T0 + DAY]);
+    assert.deepEqual(plain(state), plain(expected));
+    const rewritten = customerStateSerde.serialize(state);
+    assert.equal(rewritten[0], 0xc4);
+    assert.deepEqual(plain(customerStateSerde.deserialize(rewritten)), plain(expected));
+  });
+
+  test('names the section and the customer when a section is damaged, and still reads the others', () => {
+    const bytes = Buffer.from(customerStateSerde.serialize(sample('ab').state('c1')));
+    const tagsStart = sectionStarts(bytes)[1];
+    assert.equal(bytes[tagsStart], 2, 'the tags section starts with its count');
+    bytes[tagsStart] = 0x7f;
+    const state = customerStateSerde.deserialize(bytes);
+    assert.equal(state.attrs.get('a'), 1);
+    assert.throws(
+      () => state.tags,
+      (error: unknown) =>
+        error instanceof CustomerStateDecodeError &&
+        error.code === 'TS_RULE_STATE_DECODE' &&
+        /the tags of customer "c1"/.test(error.message),
+    );
   });
 
   test('reads states written in the earlier JSON layout', () => {
@@ -97,6 +183,13 @@ describe('customer state serde', () => {
     const bytes = customerStateSerde.serialize(sample('ab').state('c1'));
     assert.throws(
       () => customerStateSerde.deserialize(bytes.subarray(0, bytes.length - 3)),
+      CustomerStateDecodeError,
+    );
+    const longer = Buffer.concat([bytes, Buffer.from([0])]);
+    assert.throws(() => customerStateSerde.deserialize(longer), /add up to/);
+    const old = Buffer.from(WITHOUT_LENGTHS, 'base64');
+    assert.throws(
+      () => customerStateSerde.deserialize(old.subarray(0, old.length - 3)),
       CustomerStateDecodeError,
     );
   });

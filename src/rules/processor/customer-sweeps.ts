@@ -3,7 +3,8 @@
  * broadcast never stalls event processing for long: the task runs one chunk per step between
  * records (the in-process driver runs them to the end before the next record).
  */
-import type { KeyValueStore } from '../../state/index.js';
+import { keysOfRange } from '../../state/index.js';
+import type { KeyChunk, KeyValueStore } from '../../state/index.js';
 import type { CustomerState } from '../customer-state.js';
 import type { CompiledTrigger, RuleSet } from '../rule-set.js';
 import { onRulesChanged } from '../phases.js';
@@ -23,7 +24,8 @@ const DEFAULT_CHUNK = 1000;
  */
 export class BackfillJob implements EngineJob {
   readonly name = 'rule-backfill';
-  private cursor: string | undefined;
+  /** The read of the chunk the next step visits, started while this step visits its own. */
+  private reading: Promise<KeyChunk> | undefined;
   private visited = 0;
 
   constructor(
@@ -37,49 +39,56 @@ export class BackfillJob implements EngineJob {
   ) {}
 
   async step(): Promise<boolean> {
-    const entries: { key: string; value: CustomerState }[] = [];
-    const range =
-      this.cursor === undefined ? { limit: this.chunk } : { gt: this.cursor, limit: this.chunk };
-    for await (const entry of this.customers.range(range)) entries.push(entry);
+    const chunk = await (this.reading ?? this.readChunk(undefined));
+    // LevelDB reads the next chunk on its own threads while this thread visits this one. Records
+    // may run before the next step: its visits `get` each customer, so they see those writes.
+    this.reading = chunk.after === undefined ? undefined : this.readChunk(chunk.after);
     // A change to segments without time windows cannot move anyone's next wake: customers it
     // leaves as they were need no write at all (most of them, for a narrow segment).
     const timeFree = this.changedIds.every(
       (id) => (this.processor.rules.segmentsById.get(id)?.timeLeaves.length ?? 0) === 0,
     );
-    for (const { value: state } of entries) {
-      const segmentsBefore = state.segments.size;
-      const pendingBefore = state.pending.length;
-      const pendingDue = firstDue(state);
-      const firingsBefore = state.firings.size;
-      const out = onRulesChanged(
-        state,
-        this.before,
-        this.processor.rules,
-        this.changedIds,
-        this.at,
-      );
-      const unchanged =
-        timeFree &&
-        state.segments.size === segmentsBefore &&
-        state.pending.length === pendingBefore &&
-        state.firings.size === firingsBefore;
-      this.processor.visitForRuleChange(
-        state,
-        out.transitions,
-        out.occurrences,
-        this.at,
-        this.reindex,
-        unchanged,
-        timeFree,
-        pendingBefore,
-        pendingDue,
-      );
+    for (const key of chunk.keys) {
+      const state = this.customers.get(key);
+      if (state === undefined) continue;
+      this.visit(state, timeFree);
+      this.visited += 1;
     }
-    this.visited += entries.length;
-    const done = entries.length < this.chunk;
-    if (entries.length > 0) this.cursor = entries[entries.length - 1].key;
+    const done = chunk.after === undefined;
     this.processor.progress(this.visited, done);
     return done;
+  }
+
+  private readChunk(after: string | undefined): Promise<KeyChunk> {
+    const range = after === undefined ? { limit: this.chunk } : { gt: after, limit: this.chunk };
+    const reading = this.customers.prefetchRange?.(range) ?? keysOfRange(this.customers, range);
+    // A job dropped before its next step (the task closing) leaves this read unawaited.
+    reading.catch(() => undefined);
+    return reading;
+  }
+
+  private visit(state: CustomerState, timeFree: boolean): void {
+    const segmentsBefore = state.segments.size;
+    const pendingBefore = state.pending.length;
+    const pendingDue = firstDue(state);
+    const firingsBefore = state.firings.size;
+    const out = onRulesChanged(state, this.before, this.processor.rules, this.changedIds, this.at);
+    const unchanged =
+      timeFree &&
+      state.segments.size === segmentsBefore &&
+      state.pending.length === pendingBefore &&
+      state.firings.size === firingsBefore;
+    this.processor.visitForRuleChange(
+      state,
+      out.transitions,
+      out.occurrences,
+      this.at,
+      this.reindex,
+      unchanged,
+      timeFree,
+      pendingBefore,
+      pendingDue,
+    );
   }
 }
 
