@@ -32,9 +32,9 @@ function byKey<T>(map: ReadonlyMap<string, T>): [string, T][] {
 export function customerProfile(state: CustomerState): CustomerProfile {
   return {
     customerId: state.customerId,
-    attributes: Object.fromEntries(byKey(state.attrs)),
-    tags: [...state.tags].sort(),
-    policies: byKey(state.policies).map(([policyId, policy]) => ({
+    attributes: Object.fromEntries(byKey(state.attrsView)),
+    tags: [...state.tagsView].sort(),
+    policies: byKey(state.policiesView).map(([policyId, policy]) => ({
       policyId,
       product: policy.product,
       status: policy.status,
@@ -43,13 +43,13 @@ export function customerProfile(state: CustomerState): CustomerProfile {
       premium: policy.premium,
       insured: Object.fromEntries(byKey(policy.attrs)),
     })),
-    claims: byKey(state.claims).map(([claimId, claim]) => ({
+    claims: byKey(state.claimsView).map(([claimId, claim]) => ({
       claimId,
       status: claim.status,
       statusTs: claim.statusTs,
       ...(claim.amount === undefined ? {} : { amount: claim.amount }),
     })),
-    segments: [...state.segments].sort(),
+    segments: [...state.segmentsView].sort(),
     evaluatedAt: Number.isFinite(state.evaluatedAt) ? state.evaluatedAt : null,
   };
 }

@@ -88,7 +88,7 @@ export class ByteReader {
     const end = this.position + length;
     if (end > this.end) throw new ByteLayoutError('string runs past the end');
     const text =
-      length <= 16
+      length <= INTERN_MAX_BYTES
         ? this.shortString(this.position, end)
         : this.buffer.toString('utf8', this.position, end);
     this.position = end;

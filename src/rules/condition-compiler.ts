@@ -180,7 +180,7 @@ function compilePolicy(match: PolicyMatch, reads: Reads, leaves: TimeLeaf[]): Pr
   if (expiresWithin !== undefined || expiredWithin !== undefined) {
     leaves.push((state, now) => {
       let next = Infinity;
-      for (const p of state.policies.values()) {
+      for (const p of state.policiesView.values()) {
         if (!staticMatch(p)) continue;
         if (expiresWithin !== undefined)
           next = Math.min(next, firstAfter(now, p.endDate - expiresWithin, p.endDate));
@@ -191,7 +191,8 @@ function compilePolicy(match: PolicyMatch, reads: Reads, leaves: TimeLeaf[]): Pr
     });
   }
   return (state, now) => {
-    for (const p of state.policies.values()) if (staticMatch(p) && timeMatch(p, now)) return true;
+    for (const p of state.policiesView.values())
+      if (staticMatch(p) && timeMatch(p, now)) return true;
     return false;
   };
 }
@@ -207,7 +208,7 @@ function compileClaim(match: ClaimMatch, reads: Reads, leaves: TimeLeaf[]): Pred
   if (within !== undefined) {
     leaves.push((state, now) => {
       let next = Infinity;
-      for (const c of state.claims.values()) {
+      for (const c of state.claimsView.values()) {
         if (statuses !== undefined && !statuses.has(c.status)) continue;
         if (minAmount !== undefined && !(c.amount !== undefined && c.amount >= minAmount)) continue;
         next = Math.min(next, firstAfter(now, c.statusTs, c.statusTs + within));
@@ -216,7 +217,7 @@ function compileClaim(match: ClaimMatch, reads: Reads, leaves: TimeLeaf[]): Pred
     });
   }
   return (state, now) => {
-    for (const c of state.claims.values()) {
+    for (const c of state.claimsView.values()) {
       if (statuses !== undefined && !statuses.has(c.status)) continue;
       if (minAmount !== undefined && !(c.amount !== undefined && c.amount >= minAmount)) continue;
       if (within !== undefined && !(c.statusTs <= now && now < c.statusTs + within)) continue;
@@ -256,7 +257,7 @@ function compileEvent(cond: EventCondition, reads: Reads, leaves: TimeLeaf[]): P
     (k) => k >= 0,
   );
   leaves.push((state, now) => {
-    const history = state.behaviour.get(action);
+    const history = state.behaviourView.get(action);
     if (history === undefined) return Infinity;
     const oldest = upperBound(history, now - within);
     const end = upperBound(history, now);
@@ -269,7 +270,7 @@ function compileEvent(cond: EventCondition, reads: Reads, leaves: TimeLeaf[]): P
     return next;
   });
   return (state, now) => {
-    const history = state.behaviour.get(action);
+    const history = state.behaviourView.get(action);
     const count =
       history === undefined ? 0 : upperBound(history, now) - upperBound(history, now - within);
     for (const [op, n] of checks) if (!COUNT_TESTS[op](count, n)) return false;
@@ -301,12 +302,12 @@ function compileInto(cond: Condition, reads: Reads, leaves: TimeLeaf[]): Predica
   if ('attr' in cond) {
     reads.attrs.add(cond.attr);
     const test = compileAttrTest(cond);
-    return (state) => test(state.attrs);
+    return (state) => test(state.attrsView);
   }
   if ('tag' in cond) {
     const tag = cond.tag;
     reads.tags.add(tag);
-    return (state) => state.tags.has(tag);
+    return (state) => state.tagsView.has(tag);
   }
   if ('policy' in cond) return compilePolicy(cond.policy, reads, leaves);
   if ('claim' in cond) return compileClaim(cond.claim, reads, leaves);
@@ -314,7 +315,7 @@ function compileInto(cond: Condition, reads: Reads, leaves: TimeLeaf[]): Predica
   if ('segment' in cond) {
     const id = cond.segment;
     reads.segments.add(id);
-    return (state) => state.segments.has(id);
+    return (state) => state.segmentsView.has(id);
   }
   throw notValidated(`${JSON.stringify(cond)} is not a condition`);
 }

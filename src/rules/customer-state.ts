@@ -55,10 +55,11 @@ export interface SectionSource {
  * names come from the outside (`__proto__` is a legal attribute name).
  *
  * A state read from bytes decodes a section on its first use, and an encode copies the bytes of
- * every section never used: a backfill or a broadcast that reads a customer's attributes and
- * segments never pays for the behaviour history, and most events touch two or three sections.
- * Because every section is reached through its accessor, a section not decoded is one nothing
- * can have changed.
+ * every section not changed since: a backfill or a broadcast that reads a customer's attributes
+ * and segments never pays for its behaviour history, and most events change one or two sections.
+ * Each section has two accessors: `attrs` (say) for code that may change it, which marks it
+ * changed, and `attrsView`, typed read-only, for code that only reads. A section not marked
+ * changed is one nothing can have changed.
  */
 export class CustomerState {
   /** The last instant a phase ran for this customer; -Infinity before the first one. */
@@ -69,6 +70,8 @@ export class CustomerState {
    * a read whenever the wake moves.
    */
   wake = Infinity;
+  /** One bit per section handed out for changing (1 << StateSection). */
+  private changed = 0;
   private attrsSection: Map<string, AttrValue> | undefined;
   private tagsSection: Set<string> | undefined;
   private policiesSection: Map<string, PolicyState> | undefined;
@@ -95,88 +98,118 @@ export class CustomerState {
   }
 
   get attrs(): Map<string, AttrValue> {
-    return (this.attrsSection ??= this.decode(StateSection.Attrs) as Map<string, AttrValue>);
+    this.changed |= 1 << StateSection.Attrs;
+    return this.attrsView as Map<string, AttrValue>;
   }
   set attrs(value: Map<string, AttrValue>) {
+    this.changed |= 1 << StateSection.Attrs;
     this.attrsSection = value;
+  }
+  /** The attrs, for reading only (see the class comment). */
+  get attrsView(): ReadonlyMap<string, AttrValue> {
+    return (this.attrsSection ??= this.decode(StateSection.Attrs) as Map<string, AttrValue>);
   }
 
   get tags(): Set<string> {
-    return (this.tagsSection ??= this.decode(StateSection.Tags) as Set<string>);
+    this.changed |= 1 << StateSection.Tags;
+    return this.tagsView as Set<string>;
   }
   set tags(value: Set<string>) {
+    this.changed |= 1 << StateSection.Tags;
     this.tagsSection = value;
+  }
+  /** The tags, for reading only (see the class comment). */
+  get tagsView(): ReadonlySet<string> {
+    return (this.tagsSection ??= this.decode(StateSection.Tags) as Set<string>);
   }
 
   get policies(): Map<string, PolicyState> {
+    this.changed |= 1 << StateSection.Policies;
+    return this.policiesView as Map<string, PolicyState>;
+  }
+  set policies(value: Map<string, PolicyState>) {
+    this.changed |= 1 << StateSection.Policies;
+    this.policiesSection = value;
+  }
+  /** The policies, for reading only (see the class comment). */
+  get policiesView(): ReadonlyMap<string, Readonly<PolicyState>> {
     return (this.policiesSection ??= this.decode(StateSection.Policies) as Map<
       string,
       PolicyState
     >);
   }
-  set policies(value: Map<string, PolicyState>) {
-    this.policiesSection = value;
-  }
 
   get claims(): Map<string, ClaimState> {
-    return (this.claimsSection ??= this.decode(StateSection.Claims) as Map<string, ClaimState>);
+    this.changed |= 1 << StateSection.Claims;
+    return this.claimsView as Map<string, ClaimState>;
   }
   set claims(value: Map<string, ClaimState>) {
+    this.changed |= 1 << StateSection.Claims;
     this.claimsSection = value;
+  }
+  /** The claims, for reading only (see the class comment). */
+  get claimsView(): ReadonlyMap<string, Readonly<ClaimState>> {
+    return (this.claimsSection ??= this.decode(StateSection.Claims) as Map<string, ClaimState>);
   }
 
   /** Per action, event times in ascending order, trimmed to the retention. */
   get behaviour(): Map<string, number[]> {
-    return (this.behaviourSection ??= this.decode(StateSection.Behaviour) as Map<string, number[]>);
+    this.changed |= 1 << StateSection.Behaviour;
+    return this.behaviourView as Map<string, number[]>;
   }
   set behaviour(value: Map<string, number[]>) {
+    this.changed |= 1 << StateSection.Behaviour;
     this.behaviourSection = value;
+  }
+  /** The behaviour, for reading only (see the class comment). */
+  get behaviourView(): ReadonlyMap<string, readonly number[]> {
+    return (this.behaviourSection ??= this.decode(StateSection.Behaviour) as Map<string, number[]>);
   }
 
   get segments(): Set<string> {
-    return (this.segmentsSection ??= this.decode(StateSection.Segments) as Set<string>);
+    this.changed |= 1 << StateSection.Segments;
+    return this.segmentsView as Set<string>;
   }
   set segments(value: Set<string>) {
+    this.changed |= 1 << StateSection.Segments;
     this.segmentsSection = value;
+  }
+  /** The segments, for reading only (see the class comment). */
+  get segmentsView(): ReadonlySet<string> {
+    return (this.segmentsSection ??= this.decode(StateSection.Segments) as Set<string>);
   }
 
   /** Ordered by `due`, then by when they were recorded. */
   get pending(): PendingFiring[] {
-    return (this.pendingSection ??= this.decode(StateSection.Pending) as PendingFiring[]);
+    this.changed |= 1 << StateSection.Pending;
+    return this.pendingView as PendingFiring[];
   }
   set pending(value: PendingFiring[]) {
+    this.changed |= 1 << StateSection.Pending;
     this.pendingSection = value;
+  }
+  /** The pending, for reading only (see the class comment). */
+  get pendingView(): readonly Readonly<PendingFiring>[] {
+    return (this.pendingSection ??= this.decode(StateSection.Pending) as PendingFiring[]);
   }
 
   /** Per trigger, the `at` of every firing written, ascending, kept until the trigger is deleted. */
   get firings(): Map<string, number[]> {
-    return (this.firingsSection ??= this.decode(StateSection.Firings) as Map<string, number[]>);
+    this.changed |= 1 << StateSection.Firings;
+    return this.firingsView as Map<string, number[]>;
   }
   set firings(value: Map<string, number[]>) {
+    this.changed |= 1 << StateSection.Firings;
     this.firingsSection = value;
   }
+  /** The firings, for reading only (see the class comment). */
+  get firingsView(): ReadonlyMap<string, readonly number[]> {
+    return (this.firingsSection ??= this.decode(StateSection.Firings) as Map<string, number[]>);
+  }
 
-  /** @internal The source a section not decoded yet is still in, for an encode to copy; else null. */
-  undecoded(section: StateSection): SectionSource | null {
-    if (this.source === null) return null;
-    switch (section) {
-      case StateSection.Attrs:
-        return this.attrsSection === undefined ? this.source : null;
-      case StateSection.Tags:
-        return this.tagsSection === undefined ? this.source : null;
-      case StateSection.Policies:
-        return this.policiesSection === undefined ? this.source : null;
-      case StateSection.Claims:
-        return this.claimsSection === undefined ? this.source : null;
-      case StateSection.Behaviour:
-        return this.behaviourSection === undefined ? this.source : null;
-      case StateSection.Segments:
-        return this.segmentsSection === undefined ? this.source : null;
-      case StateSection.Pending:
-        return this.pendingSection === undefined ? this.source : null;
-      default:
-        return this.firingsSection === undefined ? this.source : null;
-    }
+  /** @internal The source holding a section's bytes as they still are, for an encode to copy; else null. */
+  unchanged(section: StateSection): SectionSource | null {
+    return (this.changed & (1 << section)) === 0 ? this.source : null;
   }
 
   private decode(section: StateSection): unknown {
@@ -234,24 +267,31 @@ export function applyEvent(state: CustomerState, event: CustomerEvent): StateCha
   };
   switch (event.type) {
     case 'customer.profile':
+      // Read through the view first: a profile event that repeats what is known changes nothing.
       for (const name of Object.keys(event.attrs)) {
         const value = event.attrs[name];
         if (value === null) {
-          if (state.attrs.delete(name)) change.attrs.push(name);
-        } else if (state.attrs.get(name) !== value) {
+          if (state.attrsView.has(name)) {
+            state.attrs.delete(name);
+            change.attrs.push(name);
+          }
+        } else if (state.attrsView.get(name) !== value) {
           state.attrs.set(name, value);
           change.attrs.push(name);
         }
       }
       break;
     case 'tag.added':
-      if (!state.tags.has(event.tag)) {
+      if (!state.tagsView.has(event.tag)) {
         state.tags.add(event.tag);
         change.tags.push(event.tag);
       }
       break;
     case 'tag.removed':
-      if (state.tags.delete(event.tag)) change.tags.push(event.tag);
+      if (state.tagsView.has(event.tag)) {
+        state.tags.delete(event.tag);
+        change.tags.push(event.tag);
+      }
       break;
     case 'policy.issued':
     case 'policy.renewed': {
@@ -273,9 +313,9 @@ export function applyEvent(state: CustomerState, event: CustomerEvent): StateCha
     }
     case 'policy.cancelled': {
       // Cancelling a policy the engine never saw changes nothing (there is no product or endDate).
-      const policy = state.policies.get(event.policyId);
+      const policy = state.policiesView.get(event.policyId);
       if (policy !== undefined && policy.status !== 'cancelled') {
-        policy.status = 'cancelled';
+        (state.policies.get(event.policyId) as PolicyState).status = 'cancelled';
         change.policies = true;
       }
       break;
@@ -317,16 +357,17 @@ export function trimBehaviour(
   only?: string,
 ): void {
   const horizon = now - retentionMs;
-  const trim = (action: string, history: number[]): void => {
+  // Through the view: only a history with something to drop marks the behaviour changed.
+  const trim = (action: string, history: readonly number[]): void => {
     if (history.length === 0 || history[0] > horizon) return;
     const keep = upperBound(history, horizon);
     if (keep === history.length) state.behaviour.delete(action);
-    else history.splice(0, keep);
+    else (state.behaviour.get(action) as number[]).splice(0, keep);
   };
   if (only !== undefined) {
-    const history = state.behaviour.get(only);
+    const history = state.behaviourView.get(only);
     if (history !== undefined) trim(only, history);
   } else {
-    for (const [action, history] of state.behaviour) trim(action, history);
+    for (const [action, history] of state.behaviourView) trim(action, history);
   }
 }

@@ -66,7 +66,7 @@ export function fire(
       customerId: state.customerId,
       channel: trigger.touch.channel,
       template: trigger.touch.template,
-      params: renderParams(trigger.touch.params, state.attrs, occurrence.event),
+      params: renderParams(trigger.touch.params, state.attrsView, occurrence.event),
       heldOut: isHeldOut(trigger.id, state.customerId, trigger.holdout),
     });
   }
@@ -89,7 +89,7 @@ export function onBroadcast(
   for (const trigger of triggers) {
     const on = trigger.on as { match?: { attr: string; prop: string } };
     if (on.match !== undefined) {
-      const value = state.attrs.get(on.match.attr);
+      const value = state.attrsView.get(on.match.attr);
       const props = event.props;
       const wanted = Object.hasOwn(props, on.match.prop) ? props[on.match.prop] : undefined;
       if (value === undefined || value !== wanted) continue;

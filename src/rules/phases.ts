@@ -68,7 +68,7 @@ function evaluateMarked(
     if (scratch[position] === 0) continue;
     scratch[position] = 0;
     const segment = segments[position];
-    const was = state.segments.has(segment.id);
+    const was = state.segmentsView.has(segment.id);
     const is = segment.test(state, at);
     if (was === is) continue;
     if (is) state.segments.add(segment.id);
@@ -106,7 +106,8 @@ function markChanged(ruleSet: RuleSet, change: StateChange): void {
 export function advanceTo(state: CustomerState, at: number, ruleSet: RuleSet): PhaseOutput {
   const out: PhaseOutput = { transitions: [], occurrences: [] };
   let due = 0;
-  while (due < state.pending.length && state.pending[due].due <= at) due++;
+  const pending = state.pendingView;
+  while (due < pending.length && pending[due].due <= at) due++;
   if (due > 0) {
     for (const firing of state.pending.splice(0, due)) {
       out.occurrences.push({
@@ -187,7 +188,7 @@ export function onRulesChanged(
     }
   }
   // Memberships of segments no rule defines any more also end silently, whoever removed them.
-  for (const id of state.segments) if (!newSet.segmentsById.has(id)) state.segments.delete(id);
+  for (const id of state.segmentsView) if (!newSet.segmentsById.has(id)) state.segments.delete(id);
   evaluateMarked(state, newSet, at, out);
   state.evaluatedAt = Math.max(state.evaluatedAt, at);
   return out;

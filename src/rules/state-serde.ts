@@ -145,7 +145,7 @@ function writePolicies(policies: ReadonlyMap<string, PolicyState>): void {
 function readPolicies(reader: ByteReader): Map<string, PolicyState> {
   const policies = new Map<string, PolicyState>();
   for (let n = reader.count(); n > 0; n--) {
-    const id = reader.string();
+    const id = reader.uniqueString();
     const product = reader.string();
     const startDate = reader.number();
     const endDate = reader.number();
@@ -170,7 +170,7 @@ function writeClaims(claims: ReadonlyMap<string, ClaimState>): void {
 function readClaims(reader: ByteReader): Map<string, ClaimState> {
   const claims = new Map<string, ClaimState>();
   for (let n = reader.count(); n > 0; n--) {
-    const id = reader.string();
+    const id = reader.uniqueString();
     const status = CLAIM_STATUSES[reader.byte()];
     if (status === undefined) throw new ByteLayoutError('unknown claim status code');
     const statusTs = reader.number();
@@ -270,8 +270,13 @@ class SectionBytes implements SectionSource {
     }
   }
 
-  copyTo(section: StateSection): void {
-    writer.raw(this.bytes, this.starts[section], this.starts[section + 1]);
+  /** Copies sections `from` to `to` (both included) as they are. */
+  copyTo(from: StateSection, to: StateSection): void {
+    writer.raw(this.bytes, this.starts[from], this.starts[to + 1]);
+  }
+
+  lengthOf(section: StateSection): number {
+    return this.starts[section + 1] - this.starts[section];
   }
 }
 
@@ -280,14 +285,28 @@ function encode(state: CustomerState): Uint8Array {
   writer.string(state.customerId);
   writer.number(state.evaluatedAt);
   writer.number(state.wake);
-  let sectionStart = writer.offset;
+  // Unchanged sections next to each other are copied in one run.
+  let run: SectionBytes | null = null;
+  let runFrom = 0 as StateSection;
   for (let section = 0 as StateSection; section < STATE_SECTIONS; section++) {
-    const source = state.undecoded(section);
-    if (source instanceof SectionBytes) source.copyTo(section);
-    else writeSection(state, section);
-    lengths[section] = writer.offset - sectionStart;
-    sectionStart = writer.offset;
+    const source = state.unchanged(section);
+    if (source instanceof SectionBytes) {
+      if (run === null) {
+        run = source;
+        runFrom = section;
+      }
+      lengths[section] = source.lengthOf(section);
+      continue;
+    }
+    if (run !== null) {
+      run.copyTo(runFrom, (section - 1) as StateSection);
+      run = null;
+    }
+    const start = writer.offset;
+    writeSection(state, section);
+    lengths[section] = writer.offset - start;
   }
+  if (run !== null) run.copyTo(runFrom, (STATE_SECTIONS - 1) as StateSection);
   return writer.finishWithPrefix(MAGIC, lengths);
 }
 

@@ -20,6 +20,7 @@ export function nextFlip(state: CustomerState, now: number, ruleSet: RuleSet): n
 /** When the processor must call `advanceTo` next: a time flip or a delayed firing coming due. */
 export function nextWake(state: CustomerState, now: number, ruleSet: RuleSet): number {
   const flip = nextFlip(state, now, ruleSet);
-  const due = state.pending.length > 0 ? state.pending[0].due : Infinity;
+  const pending = state.pendingView;
+  const due = pending.length > 0 ? pending[0].due : Infinity;
   return due < flip ? due : flip;
 }

@@ -53,7 +53,7 @@ export async function previewSegmentLocally(
           if (sample.length < sampleSize)
             sample.push({
               customerId: state.customerId,
-              attributes: Object.fromEntries(state.attrs),
+              attributes: Object.fromEntries(state.attrsView),
             });
         }
         if (seen < CHUNK) break;

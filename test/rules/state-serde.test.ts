@@ -120,6 +120,23 @@ describe('customer state serde', () => {
     );
   });
 
+  test('a section only read through its view is written back as the bytes it came from', () => {
+    const bytes = customerStateSerde.serialize(sample('ab').state('c1'));
+    const copy = customerStateSerde.deserialize(bytes);
+    assert.equal(copy.attrsView.get('a'), 1);
+    assert.ok(copy.tagsView.has('gold'));
+    // A change behind the view's back is not seen by the encode: the view promised none.
+    (copy.attrsView as Map<string, unknown>).set('a', 99);
+    const again = customerStateSerde.serialize(copy);
+    assert.deepEqual(Buffer.from(again), Buffer.from(bytes));
+    // Through the changing accessor, the same edit is written.
+    copy.attrs.set('a', 99);
+    assert.equal(
+      customerStateSerde.deserialize(customerStateSerde.serialize(copy)).attrsView.get('a'),
+      99,
+    );
+  });
+
   test('reads the earlier binary layout without section lengths, and rewrites it in the current one', () => {
     const state = customerStateSerde.deserialize(Buffer.from(WITHOUT_LENGTHS, 'base64'));
     const expected = sample('ab').state('c1');

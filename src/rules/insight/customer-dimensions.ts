@@ -66,7 +66,7 @@ export function customerDimensions(
   state: CustomerState,
   attributes: Readonly<InsightAttributes>,
 ): CustomerDimensions {
-  const attrs = state.attrs;
+  const attrs = state.attrsView;
   const values = [
     text(attrs.get(attributes.gender)),
     ageBand(attrs.get(attributes.age)),
@@ -76,7 +76,7 @@ export function customerDimensions(
     text(attrs.get(attributes.level)),
   ];
   const products: string[] = [];
-  for (const policy of state.policies.values()) {
+  for (const policy of state.policiesView.values()) {
     if (policy.status === 'active' && !products.includes(policy.product))
       products.push(policy.product);
   }

@@ -68,16 +68,16 @@ export class BackfillJob implements EngineJob {
   }
 
   private visit(state: CustomerState, timeFree: boolean): void {
-    const segmentsBefore = state.segments.size;
-    const pendingBefore = state.pending.length;
+    const segmentsBefore = state.segmentsView.size;
+    const pendingBefore = state.pendingView.length;
     const pendingDue = firstDue(state);
-    const firingsBefore = state.firings.size;
+    const firingsBefore = state.firingsView.size;
     const out = onRulesChanged(state, this.before, this.processor.rules, this.changedIds, this.at);
     const unchanged =
       timeFree &&
-      state.segments.size === segmentsBefore &&
-      state.pending.length === pendingBefore &&
-      state.firings.size === firingsBefore;
+      state.segmentsView.size === segmentsBefore &&
+      state.pendingView.length === pendingBefore &&
+      state.firingsView.size === firingsBefore;
     this.processor.visitForRuleChange(
       state,
       out.transitions,

@@ -263,7 +263,7 @@ export class RuleEngineProcessor {
     }
     this.emitTransitions(state, transitions);
     this.fireWithHeld(state, occurrences, at);
-    if (reindex) this.index.update(state.customerId, undefined, state.attrs);
+    if (reindex) this.index.update(state.customerId, undefined, state.attrsView);
     if (timeFree && pendingKept(state, pendingCount, pendingDue))
       this.customers.put(state.customerId, state);
     else this.save(state, at);
@@ -273,7 +273,7 @@ export class RuleEngineProcessor {
   visitForBroadcast(state: CustomerState, event: BroadcastEvent, at: number): void {
     const occurrences = onBroadcast(state, event, at, this.ruleSet);
     if (occurrences.length === 0 && !this.held.has(state.customerId)) return;
-    const pendingCount = state.pending.length;
+    const pendingCount = state.pendingView.length;
     const pendingDue = firstDue(state);
     this.fireWithHeld(state, occurrences, at);
     // Firing only adds to the cap history, which no time condition reads: unless a delayed firing
@@ -358,13 +358,13 @@ export class RuleEngineProcessor {
       if (caught.held.length > 0 || caught.transitions.some((transition) => transition.at === at))
         this.hold(state.customerId, at, caught.held, caught.transitions);
     }
-    const before = known ? this.index.snapshot(state.attrs) : undefined;
+    const before = known ? this.index.snapshot(state.attrsView) : undefined;
     const insightBefore = this.insight?.before(state, event);
     const out = applyRecord(state, event, at, this.ruleSet);
     this.emitTransitions(state, out.transitions, insightBefore);
     this.fireWithHeld(state, out.occurrences, at);
     if (event.type === 'customer.profile' || !known)
-      this.index.update(state.customerId, before, state.attrs);
+      this.index.update(state.customerId, before, state.attrsView);
     this.save(state, at);
   }
 

@@ -32,8 +32,8 @@ export class SegmentInsightTracker {
   /** Only profile and policy records change what insight reads; other records need no snapshot. */
   before(state: CustomerState, event: CustomerEvent): DimensionSnapshot | undefined {
     if (event.type !== 'customer.profile' && !event.type.startsWith('policy.')) return undefined;
-    if (state.segments.size === 0) return undefined;
-    return { dims: customerDimensions(state, this.attributes), segments: [...state.segments] };
+    if (state.segmentsView.size === 0) return undefined;
+    return { dims: customerDimensions(state, this.attributes), segments: [...state.segmentsView] };
   }
 
   /**
@@ -59,7 +59,7 @@ export class SegmentInsightTracker {
     }
     if (!moved) return;
     for (const segment of snapshot.segments) {
-      if (!state.segments.has(segment)) continue;
+      if (!state.segmentsView.has(segment)) continue;
       const tally = this.tally(segment);
       tally.move(snapshot.dims, after);
       this.store.put(segment, tally);

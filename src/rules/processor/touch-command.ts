@@ -3,7 +3,7 @@ import type { Touch } from '../types.js';
 import type { ContactAttributes, TouchCommandRecord } from './rule-engine-options.js';
 
 function contactOf(state: CustomerState, attribute: string): string | null {
-  const value = state.attrs.get(attribute);
+  const value = state.attrsView.get(attribute);
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 

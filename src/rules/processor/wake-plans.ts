@@ -3,7 +3,8 @@ import type { EngineClock, EngineTimers } from './processor-port.js';
 
 /** When the customer's first pending firing is due (Infinity: none). */
 export function firstDue(state: CustomerState): number {
-  return state.pending.length === 0 ? Infinity : state.pending[0].due;
+  const pending = state.pendingView;
+  return pending.length === 0 ? Infinity : pending[0].due;
 }
 
 /**
@@ -11,7 +12,7 @@ export function firstDue(state: CustomerState): number {
  * the first due at `due`: only then can a visit that changed no time condition leave the wake.
  */
 export function pendingKept(state: CustomerState, count: number, due: number): boolean {
-  return state.pending.length === count && firstDue(state) === due;
+  return state.pendingView.length === count && firstDue(state) === due;
 }
 
 /** The name of the one timer each customer has. */
