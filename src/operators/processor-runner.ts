@@ -99,6 +99,15 @@ export class ProcessorRunner implements RecordReceiver {
     this.processor.onInputProcessed?.();
   }
 
+  get readsAhead(): boolean {
+    return this.processor.readAhead !== undefined;
+  }
+
+  /** The processor's read-ahead for these upcoming keys, if it has one. */
+  readAhead(keys: readonly unknown[]): Promise<void> | undefined {
+    return this.processor.readAhead?.(keys);
+  }
+
   close(): void {
     this.processor.close?.();
   }

@@ -107,6 +107,12 @@ export interface Processor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = 
    * contract orders after "that instant's record" is finished here.
    */
   onInputProcessed?(): void;
+  /**
+   * The keys of the source records the task will process next, before it processes them: a
+   * chance to read what they will need off the processing thread (a store's `prefetch`). A hint:
+   * the records are processed the same with or without it, and a failure is ignored.
+   */
+  readAhead?(keys: readonly unknown[]): Promise<void>;
   close?(): void;
 }
 

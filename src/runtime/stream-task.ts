@@ -227,6 +227,27 @@ export class StreamTask implements TaskServices {
     }
   }
 
+  /**
+   * Lets processors read ahead for prepared records about to be processed. A hint: it never
+   * rejects, whatever a processor's read-ahead does.
+   */
+  readAhead(prepared: readonly PreparedRecord[]): Promise<void> {
+    if (prepared.length === 0) return Promise.resolve();
+    let keys: unknown[] | undefined;
+    const reads: Promise<void>[] = [];
+    for (const runner of this.processors.values()) {
+      if (!runner.readsAhead) continue;
+      keys ??= prepared.map((record) => record.decoded.key);
+      try {
+        const read = runner.readAhead(keys);
+        if (read !== undefined) reads.push(read.catch(() => undefined));
+      } catch {
+        // A hint that failed: the records will read what they need themselves.
+      }
+    }
+    return reads.length === 0 ? Promise.resolve() : Promise.all(reads).then(() => undefined);
+  }
+
   /** Tells every processor that the current input record has been handled everywhere. */
   inputProcessed(): void {
     for (const runner of this.processors.values()) {

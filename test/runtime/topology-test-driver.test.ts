@@ -755,3 +755,52 @@ test('a record piped into a topic the topology also writes is processed once, as
     'from-request:r',
   ]);
 });
+
+/** Logs when it is asked to read ahead and when it processes, so the order can be checked. */
+class ReadAheadLog implements Processor<string, string, string, string> {
+  readonly log: string[] = [];
+  process(record: StreamRecord<string, string>): void {
+    this.log.push(`process ${record.key}`);
+  }
+  readAhead(keys: readonly unknown[]): Promise<void> {
+    this.log.push(`read ahead ${keys.join(',')}`);
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('a batch is read ahead a chunk before it is processed, and a failing read-ahead changes nothing', async (t) => {
+  const processors: ReadAheadLog[] = [];
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('in', { keySerde: stringSerde, valueSerde: stringSerde })
+    .process(() => {
+      const processor = new ReadAheadLog();
+      processors.push(processor);
+      return processor;
+    });
+  const driver = await startDriver(t, builder.build(), { partitions: 1 });
+  const records = Array.from({ length: 1200 }, (_, i) => ({
+    key: encoder.encode(`k${i}`),
+    value: encoder.encode(`v${i}`),
+    timestamp: i,
+  }));
+  await driver.pipeBatch('in', records);
+  const log = processors[0].log;
+  const reads = log.filter((line) => line.startsWith('read ahead'));
+  assert.equal(reads.length, 3);
+  assert.equal(reads[0].split(',').length, 500);
+  assert.equal(reads[2].split(',').length, 200);
+  // The second chunk is asked for before the first is processed; every record is processed once, in order.
+  assert.ok(log.indexOf(reads[1]) < log.indexOf('process k0'));
+  assert.ok(log.indexOf(reads[2]) < log.indexOf('process k500'));
+  assert.ok(log.indexOf(reads[2]) > log.indexOf('process k499'));
+  const processed = log.filter((line) => line.startsWith('process')).map((line) => line.slice(8));
+  assert.deepEqual(
+    processed,
+    records.map((_, i) => `k${i}`),
+  );
+
+  processors[0].readAhead = () => Promise.reject(new Error('disk gone'));
+  await driver.pipeBatch('in', records.slice(0, 3));
+  assert.equal(log.filter((line) => line.startsWith('process')).length, 1203);
+});

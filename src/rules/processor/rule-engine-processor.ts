@@ -152,6 +152,18 @@ export class RuleEngineProcessor {
     }
   }
 
+  /**
+   * Reads the states of the customers the next records are keyed by (customer events are keyed
+   * by customer id) while the records before them are processed.
+   */
+  readAhead(keys: readonly unknown[]): Promise<void> {
+    const prefetch = this.customers.prefetch;
+    if (prefetch === undefined) return Promise.resolve();
+    const ids: string[] = [];
+    for (const key of keys) if (typeof key === 'string' && key.length > 0) ids.push(key);
+    return prefetch.call(this.customers, ids);
+  }
+
   onTimer(timer: EngineTimer): void {
     if (timer.name !== WAKE) return;
     this.startPendingBackfill(timer.time);
