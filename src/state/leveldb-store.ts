@@ -29,12 +29,17 @@ interface EntryIterator {
  * approximateCount with that count instead of counting again.
  */
 const RECOUNT_MIN_KEYS = 10_000;
+const RECOUNT_DRIFT = 0.1;
 /**
  * How many bytes one `nextv` may gather. classic-level's default (16 KiB) cuts a 1000-state chunk
  * into a dozen round trips to its threads; this lets one trip fill a chunk of states up to 1 KiB each.
  */
 const SCAN_CHUNK_BYTES = 1 << 20;
-const RECOUNT_DRIFT = 0.1;
+/**
+ * Keys per `getMany` of a read-ahead: classic-level reads one `getMany` on one thread, key after
+ * key, so a large read-ahead is split to run on several of libuv's threads at once.
+ */
+const READ_AHEAD_SLICE = 256;
 
 export class LevelDbStore extends BytesStore {
   readonly persistent = true;
@@ -81,8 +86,13 @@ export class LevelDbStore extends BytesStore {
   }
 
   protected override async _readAhead(keys: readonly string[]): Promise<(Bytes | undefined)[]> {
+    const db = this.db as Db;
     try {
-      return await (this.db as Db).getMany(keys as string[]);
+      if (keys.length <= READ_AHEAD_SLICE) return await db.getMany(keys as string[]);
+      const slices: Promise<(Bytes | undefined)[]>[] = [];
+      for (let from = 0; from < keys.length; from += READ_AHEAD_SLICE)
+        slices.push(db.getMany(keys.slice(from, from + READ_AHEAD_SLICE)));
+      return (await Promise.all(slices)).flat();
     } catch (error) {
       throw this.readError(error);
     }

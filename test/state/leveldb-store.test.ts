@@ -98,4 +98,22 @@ describe('reading ahead from leveldb', () => {
     }
     await assert.rejects(store.readAhead(['a']), assertCode('TS_STATE_NOT_OPEN'));
   });
+
+  test('a read-ahead of many keys, read in slices on several threads, keeps the order asked', async () => {
+    const store = new LevelDbStore('profiles', join(dir.path, 'read-ahead-many'));
+    await store.open();
+    try {
+      const stored = Array.from({ length: 700 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+      await store.write(stored.map((key) => ({ key, value: bytes(key.toUpperCase()) })));
+      // Descending, with an absent key after every stored one.
+      const asked = stored.toReversed().flatMap((key) => [key, `${key}-absent`]);
+      const found = await store.readAhead(asked);
+      assert.deepEqual(
+        found.map((value) => (value === undefined ? undefined : text(value))),
+        asked.map((key) => (key.endsWith('-absent') ? undefined : key.toUpperCase())),
+      );
+    } finally {
+      await store.close();
+    }
+  });
 });
