@@ -1,8 +1,7 @@
 /**
  * The task's hot loop: a batch of records processed synchronously, with an await only when due
  * timers must be read from the store, a write cache is over its bound, or a chunk's read-ahead
- * is still running. Both the Kafka runtime
- * and the in-process driver's batch path use it.
+ * is still running. Both the Kafka runtime and the in-process driver's batch path use it.
  */
 import type { ConsumedRecord } from './records.js';
 import type { PreparedRecord, StreamTask } from './stream-task.js';
