@@ -84,11 +84,9 @@ export class ByteReader {
   }
 
   string(): string {
-    const length = this.varint();
-    const end = this.position + length;
-    if (end > this.end) throw new ByteLayoutError('string runs past the end');
+    const end = this.stringEnd();
     const text =
-      length <= INTERN_MAX_BYTES
+      end - this.position <= INTERN_MAX_BYTES
         ? this.shortString(this.position, end)
         : this.buffer.toString('utf8', this.position, end);
     this.position = end;
@@ -97,12 +95,17 @@ export class ByteReader {
 
   /** A string unlikely to repeat (a customer id): not put in the intern table, where it would only evict. */
   uniqueString(): string {
-    const length = this.varint();
-    const end = this.position + length;
-    if (end > this.end) throw new ByteLayoutError('string runs past the end');
+    const end = this.stringEnd();
     const text = this.buffer.toString('utf8', this.position, end);
     this.position = end;
     return text;
+  }
+
+  /** Reads a string's length prefix; where its bytes end. */
+  private stringEnd(): number {
+    const end = this.varint() + this.position;
+    if (end > this.end) throw new ByteLayoutError('string runs past the end');
+    return end;
   }
 
   value(): unknown {

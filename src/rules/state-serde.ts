@@ -41,16 +41,8 @@ const WITHOUT_LENGTHS = 0xc3;
 const JSON_LAYOUT = 0x5b;
 /** The magic byte and eight varint lengths of at most 8 bytes each. */
 const PREFIX_ROOM = 1 + STATE_SECTIONS * 8;
-const SECTION_NAMES = [
-  'attrs',
-  'tags',
-  'policies',
-  'claims',
-  'behaviour',
-  'segments',
-  'pending',
-  'firings',
-] as const;
+/** Section names for errors, in StateSection order. */
+const SECTION_NAMES = Object.keys(StateSection).map((name) => name.toLowerCase());
 const CLAIM_STATUSES: readonly ClaimStatus[] = ['reported', 'assessed', 'settled', 'rejected'];
 const CLAIM_STATUS_CODES = new Map(CLAIM_STATUSES.map((status, code) => [status, code]));
 

@@ -225,11 +225,7 @@ export class CachingStore<V> implements KeyValueStore<V> {
     if (limit === undefined || limit < 1 || range.reverse === true)
       throw new InvalidStateArgumentError(where, 'needs a forward range with a positive limit');
     await this.settle();
-    const bounds: KeyRange = {};
-    if (range.gt !== undefined) bounds.gt = range.gt;
-    if (range.gte !== undefined) bounds.gte = range.gte;
-    if (range.lt !== undefined) bounds.lt = range.lt;
-    if (range.lte !== undefined) bounds.lte = range.lte;
+    const bounds = boundsOf(range);
     const pending = this.pendingCursor(bounds);
     // Keys dirty now read stale bytes from the backend; later writes void theirs as they happen.
     const dirtyNow = this.dirty;
@@ -399,11 +395,8 @@ export class CachingStore<V> implements KeyValueStore<V> {
   private async *merged(range: KeyRange): AsyncIterableIterator<Entry<V>> {
     if (range.limit === 0) return;
     await this.settle();
-    const bounds: KeyRange = { reverse: range.reverse === true };
-    if (range.gt !== undefined) bounds.gt = range.gt;
-    if (range.gte !== undefined) bounds.gte = range.gte;
-    if (range.lt !== undefined) bounds.lt = range.lt;
-    if (range.lte !== undefined) bounds.lte = range.lte;
+    const bounds = boundsOf(range);
+    bounds.reverse = range.reverse === true;
     // The entries captured here are either still dirty or a batch that landed in the backend
     // meanwhile; either way, preferring them on equal keys gives the newest value.
     yield* mergedScan(this.pendingCursor(bounds), this.inner.cursor(bounds), range, (key, bytes) =>
@@ -511,6 +504,16 @@ export class CachingStore<V> implements KeyValueStore<V> {
     this.check(operation, key);
     if (this.failure !== undefined) throw this.failure;
   }
+}
+
+/** The bounds of a range, without its limit and direction. */
+function boundsOf(range: KeyRange): KeyRange {
+  const bounds: KeyRange = {};
+  if (range.gt !== undefined) bounds.gt = range.gt;
+  if (range.gte !== undefined) bounds.gte = range.gte;
+  if (range.lt !== undefined) bounds.lt = range.lt;
+  if (range.lte !== undefined) bounds.lte = range.lte;
+  return bounds;
 }
 
 /** Sorts dirty entries in place into UTF-8 order of their keys and returns them. */
